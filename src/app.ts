@@ -1,0 +1,85 @@
+// buildApp: the Fastify instance with its plugins registered in lifecycle order, top to bottom.
+// openStore: the database ready to serve (connected, migrated, tenancy applied).
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Settings } from './settings.ts';
+import { connect, migrate, type Store } from './store/connect.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { registerJsonBodies } from './http/json.ts';
+import { memoryRateWindows, type RateWindows } from './http/rate-limit.ts';
+import { generateRequestId, registerRequestId } from './http/request-id.ts';
+import { registerOperationRoutes } from './http/routes.ts';
+import { applyAccountsSeed } from './loyalty/accounts-seed.ts';
+import { demoTenancy, demoTenancySource } from './tenancy/demo.ts';
+import { applyTenancySeed, readTenancySeed, type TenancySeed } from './tenancy/seed.ts';
+
+export interface AppDependencies {
+  readonly store: Store;
+  /** Shared request-limit windows; by default kept in this process. */
+  readonly rateWindows?: RateWindows;
+  /** A pino destination stream, for tests that read the log. */
+  readonly logStream?: NodeJS.WritableStream;
+}
+
+/** Paths pino blanks out wherever they appear: tokens never reach a log line. */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.body.ClientToken', 'req.body.AccessToken',
+  'body.ClientToken', 'body.AccessToken',
+  '*.ClientToken', '*.AccessToken',
+];
+
+export function buildApp(settings: Settings, dependencies: AppDependencies): FastifyInstance {
+  const app = Fastify({
+    logger: {
+      level: settings.logLevel,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      ...(dependencies.logStream ? { stream: dependencies.logStream } : {}),
+    },
+    genReqId: generateRequestId,
+    requestIdHeader: false,
+    bodyLimit: settings.bodyLimitBytes,
+    // Node's HTTP server limits: a slow or idle client cannot hold a connection for ever.
+    connectionTimeout: 120_000,
+    keepAliveTimeout: 72_000,
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+    routerOptions: { caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
+    ajv: {
+      // Deliberate: no coercion ("1" is not a number, 1.5 is not an integer), no defaults injected,
+      // unknown properties left alone (they are ignored, as published).
+      customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false },
+    },
+  });
+
+  registerRequestId(app);
+  registerJsonBodies(app);
+  registerErrorHandling(app, { production: settings.production, bodyLimitBytes: settings.bodyLimitBytes });
+  registerOperationRoutes(app, {
+    store: dependencies.store,
+    rateWindows: dependencies.rateWindows ?? (settings.rateLimit ? memoryRateWindows(settings.rateLimit) : undefined),
+    requestTimeoutMs: settings.requestTimeoutMs,
+  });
+  return app;
+}
+
+/**
+ * Connects, migrates, and applies the tenancy: the seed file, or the demo tenancy when there is none,
+ * then any seeds given in code (tests).
+ */
+export async function openStore(settings: Settings, extraSeeds: readonly TenancySeed[] = []): Promise<Store> {
+  const store = await connect(settings.databaseUrl);
+  try {
+    await migrate(store);
+    const [source, seed] = settings.tenantsFile
+      ? [settings.tenantsFile, await readTenancySeed(settings.tenantsFile)]
+      : [demoTenancySource, demoTenancy()];
+    await applyTenancySeed(store.db, source, seed, new Date(), applyAccountsSeed);
+    for (const [index, extra] of extraSeeds.entries()) {
+      await applyTenancySeed(store.db, `seed ${index}`, extra, new Date(), applyAccountsSeed);
+    }
+    return store;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,28 @@
+// One declaration per operation: where it lives on the wire and what goes in and out.
+// The HTTP routes, the OpenAPI document and the typed client are all derived from these.
+import type { Static, TObject, TSchema } from 'typebox';
+
+export interface OperationDeclaration<Req extends TObject = TObject, Res extends TSchema = TSchema> {
+  readonly resource: string;
+  readonly action: string;
+  readonly summary: string;
+  readonly request: Req;
+  readonly response: Res;
+  /** The response property that holds a cursor page: an empty page answers 204 under `Prefer: return=minimal`. */
+  readonly page?: string;
+  /** Reads run without a transaction; everything else runs in exactly one. */
+  readonly writes: boolean;
+}
+
+export function defineOperation<Req extends TObject, Res extends TSchema>(
+  declaration: Omit<OperationDeclaration<Req, Res>, 'writes'> & { writes?: boolean },
+): OperationDeclaration<Req, Res> {
+  const reads = declaration.action === 'getAll' || declaration.action === 'get';
+  return { ...declaration, writes: declaration.writes ?? !reads };
+}
+
+export type OperationRequest<O> = O extends OperationDeclaration<infer Req, TSchema> ? Static<Req> : never;
+export type OperationResponse<O> = O extends OperationDeclaration<TObject, infer Res> ? Static<Res> : never;
+
+export const operationPath = (operation: Pick<OperationDeclaration, 'resource' | 'action'>) =>
+  `/api/connector/v1/${operation.resource}/${operation.action}`;

@@ -1,0 +1,81 @@
+// The only place that writes an error body: { Message, RequestId, Details }. Every failure, from the
+// router, the body parser, schema validation, authentication or a handler, is mapped here to one
+// ApiError of the catalogue, by type or error code (never by message text).
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ApiError, concurrencyConflict, internalError, invalidJson, invalidParameter, pathNotFound, payloadTooLarge,
+} from '../loyalty/errors.ts';
+import { isUniqueViolation } from '../store/errors.ts';
+import { describePath } from '../tenancy/seed.ts';
+
+interface ValidationIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** The first schema violation, phrased with the parameter path the client sent (`LoyaltyPrograms[0].Name`). */
+export function describeValidation(issues: readonly ValidationIssue[]): ApiError {
+  // `anyOf` (a value or null) reports its branches first; the branch that is not "must be null" says more.
+  const issue = issues.find((i) => i.keyword !== 'anyOf' && !(i.keyword === 'type' && i.params.type === 'null')) ?? issues[0]!;
+  const base = describePath(issue.instancePath);
+  switch (issue.keyword) {
+    case 'required': {
+      const missing = String(issue.params.missingProperty);
+      return invalidParameter(base ? `${base}.${missing}` : missing, 'required.');
+    }
+    case 'enum':
+      return invalidParameter(base, `must be one of ${(issue.params.allowedValues as unknown[]).filter((v) => v !== null).join(', ')}.`);
+    case 'format':
+      return invalidParameter(base, issue.params.format === 'uuid' ? 'must be a UUID.' : `must be a ${String(issue.params.format)}.`);
+    case 'type':
+      return invalidParameter(base || 'request body', `must be ${String(issue.params.type).replace(',null', '').replace(',', ' or ')}.`);
+    default:
+      return invalidParameter(base || 'request body', `${issue.message ?? 'is not valid'}.`);
+  }
+}
+
+export function toApiError(error: unknown, bodyLimitBytes: number): ApiError {
+  if (error instanceof ApiError) return error;
+  if (isUniqueViolation(error)) return concurrencyConflict();
+  const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.validation) return describeValidation(fastifyError.validation as ValidationIssue[]);
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return payloadTooLarge(bodyLimitBytes);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return invalidJson('The body is not strict JSON.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return invalidParameter('Content-Length', 'does not match the body.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return invalidParameter('Content-Type', 'requests must be sent as application/json.');
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new ApiError(fastifyError.statusCode, fastifyError.message ?? 'Bad request.');
+  }
+  return internalError(error instanceof Error ? error.message : String(error));
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError, production: boolean): FastifyReply {
+  if (error.headers) reply.headers(error.headers);
+  const body: { Message: string; RequestId: string; Details?: string } = { Message: error.message, RequestId: request.id };
+  if (!production && error.details !== undefined) body.Details = error.details;
+  return reply.code(error.status).type('application/json; charset=utf-8').send(body);
+}
+
+export function registerErrorHandling(app: FastifyInstance, options: { production: boolean; bodyLimitBytes: number }): void {
+  app.setErrorHandler((error, request, reply) => {
+    const apiError = toApiError(error, options.bodyLimitBytes);
+    if (apiError.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      // A stack trace helps a developer; production answers without one.
+      if (!options.production && error instanceof Error && !(error instanceof ApiError)) {
+        return sendError(request, reply, internalError(error.stack ?? error.message), false);
+      }
+    }
+    return sendError(request, reply, apiError, options.production);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, pathNotFound(request.method, request.url.split('?')[0]!), options.production));
+}

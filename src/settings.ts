@@ -1,0 +1,98 @@
+// Settings: environment variables and command-line flags turned into one typed object.
+// This is the only module that reads process.env, so every knob is listed here and in the README.
+
+export interface RateLimitSetting {
+  readonly requests: number;
+  readonly windowMs: number;
+}
+
+export interface Settings {
+  readonly host: string;
+  readonly port: number;
+  /** `./data/loyalty.db`, `:memory:`, a file path, or `postgres://…`. */
+  readonly databaseUrl: string;
+  /** Path of a tenancy seed file; `undefined` means the built-in demo tenancy. */
+  readonly tenantsFile: string | undefined;
+  /** `undefined` when the request limit is off. */
+  readonly rateLimit: RateLimitSetting | undefined;
+  readonly logLevel: string;
+  readonly production: boolean;
+  readonly bodyLimitBytes: number;
+  /** Processing time after which a request answers 408. */
+  readonly requestTimeoutMs: number;
+}
+
+export class SettingsError extends Error {}
+
+export const settingNames = {
+  host: 'HOST',
+  port: 'PORT',
+  databaseUrl: 'DATABASE_URL',
+  tenantsFile: 'TENANTS_FILE',
+  rateLimit: 'RATE_LIMIT',
+  logLevel: 'LOG_LEVEL',
+  bodyLimit: 'BODY_LIMIT',
+  requestTimeout: 'REQUEST_TIMEOUT_MS',
+} as const;
+
+const defaults = {
+  host: '127.0.0.1',
+  port: '8080',
+  databaseUrl: './data/loyalty.db',
+  rateLimit: '200/30s',
+  logLevel: 'info',
+  bodyLimit: '5mb',
+  requestTimeout: '30000',
+};
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** `200/30s`, `1000/1m`, or `off`. */
+export function parseRateLimit(text: string): RateLimitSetting | undefined {
+  if (text.trim().toLowerCase() === 'off') return undefined;
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!match) throw new SettingsError(`${settingNames.rateLimit} must look like 200/30s or be off, not "${text}"`);
+  const requests = Number(match[1]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[3] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  const windowMs = Number(match[2]) * unit;
+  if (requests < 1 || windowMs < 1) throw new SettingsError(`${settingNames.rateLimit} needs at least 1 request in a window longer than 0`);
+  return { requests, windowMs };
+}
+
+/** `5mb`, `512kb`, `1048576`. */
+export function parseByteSize(name: string, text: string): number {
+  const match = /^\s*(\d+)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
+  if (!match) throw new SettingsError(`${name} must be a size such as 5mb, not "${text}"`);
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b'];
+  return Number(match[1]) * unit;
+}
+
+function parsePositiveInteger(name: string, text: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(text.trim())) throw new SettingsError(`${name} must be a whole number, not "${text}"`);
+  const value = Number(text);
+  if (value < 1 || value > max) throw new SettingsError(`${name} must be between 1 and ${max}, not ${value}`);
+  return value;
+}
+
+/** Flags override the environment: `--port 9000` wins over `PORT=8000`. */
+export type SettingFlags = Partial<Record<keyof typeof settingNames, string>>;
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: SettingFlags = {}): Settings {
+  const pick = (key: keyof typeof settingNames, fallback?: string): string | undefined =>
+    flags[key] ?? (env[settingNames[key]] || undefined) ?? fallback;
+
+  const logLevel = pick('logLevel', defaults.logLevel)!;
+  if (!logLevels.includes(logLevel)) throw new SettingsError(`${settingNames.logLevel} must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
+
+  return {
+    host: pick('host', defaults.host)!,
+    port: parsePositiveInteger(settingNames.port, pick('port', defaults.port)!, 65_535),
+    databaseUrl: pick('databaseUrl', defaults.databaseUrl)!,
+    tenantsFile: pick('tenantsFile'),
+    rateLimit: parseRateLimit(pick('rateLimit', defaults.rateLimit)!),
+    logLevel,
+    production: env.NODE_ENV === 'production',
+    bodyLimitBytes: parseByteSize(settingNames.bodyLimit, pick('bodyLimit', defaults.bodyLimit)!),
+    requestTimeoutMs: parsePositiveInteger(settingNames.requestTimeout, pick('requestTimeout', defaults.requestTimeout)!),
+  };
+}

@@ -1,0 +1,65 @@
+// The tables as Kysely sees them. Columns are snake_case and never leave store/.
+// Times are ISO 8601 UTC strings with milliseconds (fixed width, so they sort as text in both
+// dialects); booleans are 0/1 integers; `seq` orders records newest-to-oldest for cursor pages.
+import type { Generated } from 'kysely';
+
+export interface ChainTable {
+  id: string;
+  name: string;
+  created_utc: string;
+  updated_utc: string;
+}
+
+export interface EnterpriseTable {
+  id: string;
+  chain_id: string;
+  name: string;
+  is_portfolio: number;
+  is_enabled: number;
+  /** JSON object of the optional published Enterprise fields given in the tenancy file. */
+  profile: string;
+  created_utc: string;
+  updated_utc: string;
+}
+
+export interface ClientTable {
+  token_hash: string;
+  name: string;
+  is_enabled: number;
+}
+
+export interface AccessTokenTable {
+  token_hash: string;
+  client_token_hash: string;
+  is_portfolio: number;
+  /** The enterprise record (IsPortfolio: true) that configuration/get answers for a portfolio token. */
+  portfolio_enterprise_id: string | null;
+  is_enabled: number;
+}
+
+export interface AccessTokenEnterpriseTable {
+  access_token_hash: string;
+  enterprise_id: string;
+}
+
+export interface LoyaltyProgramTable {
+  seq: Generated<number>;
+  id: string;
+  chain_id: string;
+  name: string;
+  code: string;
+  type: string;
+  subscription: string;
+  activity_state: string;
+  created_utc: string;
+  updated_utc: string;
+}
+
+export interface Database {
+  chains: ChainTable;
+  enterprises: EnterpriseTable;
+  clients: ClientTable;
+  access_tokens: AccessTokenTable;
+  access_token_enterprises: AccessTokenEnterpriseTable;
+  loyalty_programs: LoyaltyProgramTable;
+}

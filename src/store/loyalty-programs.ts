@@ -1,0 +1,121 @@
+// SQL for loyalty programs. Functions take `db` (or a transaction) first; the caller owns the boundary.
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import { matchesNothing, type PageRequest, type StoredRange } from './pages.ts';
+
+export interface LoyaltyProgramRecord {
+  readonly seq: number;
+  readonly id: string;
+  readonly chainId: string;
+  readonly name: string;
+  readonly code: string;
+  readonly type: string;
+  readonly subscription: string;
+  readonly activityState: string;
+}
+
+export interface NewLoyaltyProgram {
+  readonly id: string;
+  readonly chainId: string;
+  readonly name: string;
+  readonly code: string;
+  readonly type: string;
+  readonly subscription: string;
+  readonly now: string;
+}
+
+export interface LoyaltyProgramFilter {
+  readonly chainIds: readonly string[];
+  readonly activityStates: readonly string[];
+  readonly ids?: readonly string[];
+  readonly codes?: readonly string[];
+  readonly created?: StoredRange;
+  readonly updated?: StoredRange;
+}
+
+const columns = [
+  'seq', 'id', 'chain_id as chainId', 'name', 'code', 'type', 'subscription', 'activity_state as activityState',
+] as const;
+
+export async function insertLoyaltyPrograms(db: Kysely<Database>, programs: readonly NewLoyaltyProgram[]): Promise<void> {
+  // One statement per program keeps `seq` in request order on every dialect.
+  for (const program of programs) {
+    await db
+      .insertInto('loyalty_programs')
+      .values({
+        id: program.id,
+        chain_id: program.chainId,
+        name: program.name,
+        code: program.code,
+        type: program.type,
+        subscription: program.subscription,
+        activity_state: 'Active',
+        created_utc: program.now,
+        updated_utc: program.now,
+      })
+      .execute();
+  }
+}
+
+export async function selectLoyaltyProgramsByIds(
+  db: Kysely<Database>, chainIds: readonly string[], ids: readonly string[],
+): Promise<LoyaltyProgramRecord[]> {
+  if (ids.length === 0 || chainIds.length === 0) return [];
+  return db.selectFrom('loyalty_programs').select(columns)
+    .where('id', 'in', ids).where('chain_id', 'in', chainIds)
+    .execute();
+}
+
+/** Active programs of a chain holding any of these codes. */
+export async function selectActiveLoyaltyProgramsByCodes(
+  db: Kysely<Database>, chainId: string, codes: readonly string[],
+): Promise<LoyaltyProgramRecord[]> {
+  if (codes.length === 0) return [];
+  return db.selectFrom('loyalty_programs').select(columns)
+    .where('chain_id', '=', chainId).where('activity_state', '=', 'Active').where('code', 'in', codes)
+    .execute();
+}
+
+export async function updateLoyaltyProgram(
+  db: Kysely<Database>,
+  id: string,
+  changes: { name?: string; type?: string; subscription?: string },
+  now: string,
+): Promise<void> {
+  await db.updateTable('loyalty_programs')
+    .set({ ...changes, updated_utc: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteLoyaltyPrograms(db: Kysely<Database>, ids: readonly string[], now: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('loyalty_programs')
+    .set({ activity_state: 'Deleted', updated_utc: now })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** The `seq` of a program in these chains, for a cursor; `undefined` when there is none. */
+export async function loyaltyProgramSeq(db: Kysely<Database>, chainIds: readonly string[], id: string): Promise<number | undefined> {
+  if (chainIds.length === 0) return undefined;
+  const row = await db.selectFrom('loyalty_programs').select('seq')
+    .where('id', '=', id).where('chain_id', 'in', chainIds)
+    .executeTakeFirst();
+  return row?.seq;
+}
+
+export async function listLoyaltyPrograms(
+  db: Kysely<Database>, filter: LoyaltyProgramFilter, page: PageRequest,
+): Promise<LoyaltyProgramRecord[]> {
+  if (matchesNothing(filter.chainIds, filter.activityStates, filter.ids, filter.codes)) return [];
+  let query = db.selectFrom('loyalty_programs').select(columns)
+    .where('chain_id', 'in', filter.chainIds)
+    .where('activity_state', 'in', filter.activityStates);
+  if (filter.ids) query = query.where('id', 'in', filter.ids);
+  if (filter.codes) query = query.where('code', 'in', filter.codes);
+  if (filter.created) query = query.where('created_utc', '>=', filter.created.from).where('created_utc', '<', filter.created.to);
+  if (filter.updated) query = query.where('updated_utc', '>=', filter.updated.from).where('updated_utc', '<', filter.updated.to);
+  if (page.beforeSeq !== undefined) query = query.where('seq', '<', page.beforeSeq);
+  return query.orderBy('seq', 'desc').limit(page.count).execute();
+}

@@ -1,0 +1,13 @@
+// The ordered record of migrations. Append only: a migration that has run is never edited.
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Capabilities } from '../connect.ts';
+import { tenancyMigration } from './0001-tenancy.ts';
+import { loyaltyProgramsMigration } from './0002-loyalty-programs.ts';
+
+export function migrationProvider(capabilities: Capabilities): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001-tenancy': tenancyMigration(capabilities),
+    '0002-loyalty-programs': loyaltyProgramsMigration(capabilities),
+  };
+  return { getMigrations: async () => migrations };
+}

@@ -1,0 +1,167 @@
+// The tenancy seed file (CONTRACT.md §5): validated whole, then applied in one transaction as an
+// upsert that never deletes a record. A file that does not match is refused with the entry and
+// field named, and nothing of it is applied.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Kysely } from 'kysely';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { AcceptedCurrency, Address, Pricing } from '../contract/configuration.ts';
+import type { Database } from '../store/database.ts';
+import * as store from '../store/tenancy.ts';
+import { hashToken } from './tokens.ts';
+
+const Id = Type.String({ format: 'uuid' });
+const Text = Type.String({ minLength: 1 });
+
+/** Published Enterprise fields a seed may set for configuration/get. */
+export const EnterpriseProfile = {
+  ExternalIdentifier: Type.Optional(Type.String()),
+  HoldingKey: Type.Optional(Type.String()),
+  ShortName: Type.Optional(Type.String()),
+  TimeZoneIdentifier: Type.Optional(Text),
+  DefaultLanguageCode: Type.Optional(Text),
+  LegalEnvironmentCode: Type.Optional(Text),
+  AccommodationEnvironmentCode: Type.Optional(Text),
+  AccountingEnvironmentCode: Type.Optional(Text),
+  TaxEnvironmentCode: Type.Optional(Text),
+  EditableHistoryInterval: Type.Optional(Text),
+  AccountingEditableHistoryInterval: Type.Optional(Text),
+  OperationalEditableHistoryInterval: Type.Optional(Text),
+  BusinessDayClosingOffset: Type.Optional(Type.String()),
+  WebsiteUrl: Type.Optional(Type.String()),
+  Email: Type.Optional(Type.String()),
+  Phone: Type.Optional(Type.String()),
+  Pricing: Type.Optional(Pricing),
+  TaxPrecision: Type.Optional(Type.Integer()),
+  AddressId: Type.Optional(Id),
+  Address: Type.Optional(Type.Partial(Address)),
+  GroupNames: Type.Optional(Type.Array(Type.String())),
+  Subscription: Type.Optional(Type.Object({ TaxIdentifier: Type.Optional(Type.Union([Type.String(), Type.Null()])) })),
+  Currencies: Type.Optional(Type.Array(AcceptedCurrency)),
+};
+
+export const TenancySeed = Type.Object({
+  Chains: Type.Optional(Type.Array(Type.Object({ Id, Name: Text }))),
+  Enterprises: Type.Optional(Type.Array(Type.Object({
+    Id, ChainId: Id, Name: Text, IsEnabled: Type.Optional(Type.Boolean()), ...EnterpriseProfile,
+  }))),
+  Clients: Type.Optional(Type.Array(Type.Object({ Name: Text, ClientToken: Text, IsEnabled: Type.Optional(Type.Boolean()) }))),
+  AccessTokens: Type.Optional(Type.Array(Type.Object({
+    AccessToken: Text,
+    ClientToken: Text,
+    EnterpriseIds: Type.Array(Id, { minItems: 1 }),
+    IsPortfolio: Type.Optional(Type.Boolean()),
+    IsEnabled: Type.Optional(Type.Boolean()),
+  }))),
+  Customers: Type.Optional(Type.Array(Type.Object({
+    Id, ChainId: Id, LastName: Text,
+    FirstName: Type.Optional(Type.String()), Email: Type.Optional(Type.String()), Phone: Type.Optional(Type.String()),
+    LoyaltyCode: Type.Optional(Type.String()),
+  }))),
+  Companies: Type.Optional(Type.Array(Type.Object({ Id, ChainId: Id, Name: Text }))),
+});
+export type TenancySeed = Static<typeof TenancySeed>;
+
+export class TenancySeedError extends Error {}
+
+/** JSON pointer `/Enterprises/0/ChainId` -> `Enterprises[0].ChainId`. */
+export function describePath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+export function parseTenancySeed(source: string, json: string): TenancySeed {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new TenancySeedError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+  const [first] = Value.Errors(TenancySeed, value);
+  if (first) {
+    const missing = (first.params as { requiredProperties?: string[] }).requiredProperties?.[0];
+    const path = describePath(first.instancePath) + (missing ? `${first.instancePath ? '.' : ''}${missing}` : '');
+    throw new TenancySeedError(`${source}: ${path || 'the file'} ${missing ? 'is required' : first.message}`);
+  }
+  return value as TenancySeed;
+}
+
+export async function readTenancySeed(path: string): Promise<TenancySeed> {
+  let json: string;
+  try {
+    json = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new TenancySeedError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return parseTenancySeed(path, json);
+}
+
+/** The IsPortfolio enterprise kept for a portfolio token: a stable id derived from the token's hash. */
+export function portfolioEnterpriseId(accessTokenHash: string): string {
+  const hex = createHash('sha256').update(`portfolio-enterprise:${accessTokenHash}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Appliers for the account records of a seed; the accounts module adds itself here. */
+export interface SeedAccountsApplier {
+  (db: Kysely<Database>, seed: TenancySeed, now: string, refuse: (message: string) => never): Promise<void>;
+}
+
+export async function applyTenancySeed(
+  db: Kysely<Database>, source: string, seed: TenancySeed, now: Date, applyAccounts?: SeedAccountsApplier,
+): Promise<void> {
+  const refuse = (message: string): never => {
+    throw new TenancySeedError(`${source}: ${message}`);
+  };
+  const stamp = now.toISOString();
+  const lower = (id: string) => id.toLowerCase();
+  await db.transaction().execute(async (trx) => {
+    const chains = seed.Chains ?? [];
+    const enterprises = seed.Enterprises ?? [];
+    const clients = seed.Clients ?? [];
+    const tokens = seed.AccessTokens ?? [];
+
+    const knownChains = new Set([...chains.map((c) => lower(c.Id)), ...await store.existingChainIds(trx, enterprises.map((e) => lower(e.ChainId)))]);
+    enterprises.forEach((e, i) => {
+      if (!knownChains.has(lower(e.ChainId))) refuse(`Enterprises[${i}].ChainId names a chain that is neither in the file nor in the database`);
+    });
+    const enterpriseChains = new Map(enterprises.map((e) => [lower(e.Id), lower(e.ChainId)]));
+    const knownEnterprises = new Set([...enterpriseChains.keys(), ...await store.existingEnterpriseIds(trx, tokens.flatMap((t) => t.EnterpriseIds.map(lower)))]);
+    const knownClients = new Set([...clients.map((c) => hashToken(c.ClientToken)), ...await store.existingClientHashes(trx, tokens.map((t) => hashToken(t.ClientToken)))]);
+    tokens.forEach((t, i) => {
+      if (!knownClients.has(hashToken(t.ClientToken))) refuse(`AccessTokens[${i}].ClientToken names a client that is neither in the file nor in the database`);
+      const unknown = t.EnterpriseIds.findIndex((id) => !knownEnterprises.has(lower(id)));
+      if (unknown >= 0) refuse(`AccessTokens[${i}].EnterpriseIds[${unknown}] names an enterprise that is neither in the file nor in the database`);
+      if (!t.IsPortfolio && t.EnterpriseIds.length !== 1) refuse(`AccessTokens[${i}].EnterpriseIds must have exactly one enterprise unless IsPortfolio is true`);
+    });
+
+    for (const chain of chains) await store.upsertChain(trx, { id: lower(chain.Id), name: chain.Name }, stamp);
+    for (const { Id: id, ChainId, Name, IsEnabled, ...profile } of enterprises) {
+      await store.upsertEnterprise(trx, { id: lower(id), chainId: lower(ChainId), name: Name, isPortfolio: false, isEnabled: IsEnabled ?? true, profile }, stamp);
+    }
+    for (const client of clients) {
+      await store.upsertClient(trx, { tokenHash: hashToken(client.ClientToken), name: client.Name, isEnabled: client.IsEnabled ?? true });
+    }
+    for (const token of tokens) {
+      const tokenHash = hashToken(token.AccessToken);
+      const enterpriseIds = [...new Set(token.EnterpriseIds.map(lower))];
+      let portfolioId: string | null = null;
+      if (token.IsPortfolio) {
+        portfolioId = portfolioEnterpriseId(tokenHash);
+        const first = enterpriseIds[0]!;
+        const chainId = enterpriseChains.get(first) ?? (await store.selectEnterprise(trx, first))!.chainId;
+        await store.upsertEnterprise(trx, { id: portfolioId, chainId, name: 'Portfolio', isPortfolio: true, isEnabled: true, profile: {} }, stamp);
+      }
+      await store.upsertAccessToken(trx, {
+        tokenHash, clientTokenHash: hashToken(token.ClientToken), isPortfolio: token.IsPortfolio ?? false,
+        isEnabled: token.IsEnabled ?? true, portfolioEnterpriseId: portfolioId, enterpriseIds,
+      });
+    }
+    if (applyAccounts) await applyAccounts(trx, seed, stamp, refuse);
+  });
+}
