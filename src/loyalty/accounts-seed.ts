@@ -1,5 +1,48 @@
-// Customers and companies of a tenancy seed. Accounts arrive with the memberships work; until then a
-// seed that lists them is accepted (the format is fixed) and they are kept for that migration.
+// Customers and companies of a tenancy seed: an upsert by Id in one transaction, inserted in chunks
+// so that a seed of 100,000 customers loads in seconds.
+import * as store from '../store/accounts.ts';
 import type { SeedAccountsApplier } from '../tenancy/seed.ts';
 
-export const applyAccountsSeed: SeedAccountsApplier = async () => {};
+export const applyAccountsSeed: SeedAccountsApplier = async (db, seed, now, refuse) => {
+  const customers = seed.Customers ?? [];
+  const companies = seed.Companies ?? [];
+  const lower = (id: string) => id.toLowerCase();
+
+  const emails = new Map<string, number>();
+  customers.forEach((customer, index) => {
+    if (!customer.Email) return;
+    const key = `${lower(customer.ChainId)}\u0000${customer.Email.trim().toLowerCase()}`;
+    const earlier = emails.get(key);
+    if (earlier !== undefined) refuse(`Customers[${index}].Email is the email of Customers[${earlier}] in the same chain`);
+    emails.set(key, index);
+  });
+
+  const existing = await store.existingAccountIds(db, [...customers, ...companies].map((a) => lower(a.Id)));
+  const newCustomers: store.NewCustomer[] = [];
+  for (const customer of customers) {
+    const fields = {
+      id: lower(customer.Id), chainId: lower(customer.ChainId), firstName: customer.FirstName ?? null, lastName: customer.LastName,
+      email: customer.Email?.trim() || null, phone: customer.Phone ?? null, loyaltyCode: customer.LoyaltyCode ?? null,
+    };
+    if (existing.has(fields.id)) await store.updateCustomer(db, fields.id, fields, now);
+    else newCustomers.push(fields);
+  }
+  try {
+    await store.insertCustomers(db, newCustomers, now);
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') || (error as { code?: string }).code === '23505') {
+      refuse('a customer of the file has the Id or the email of another active customer of the chain already in the database');
+    }
+    throw error;
+  }
+  const newCompanies: store.NewCompany[] = [];
+  for (const company of companies) {
+    const id = lower(company.Id);
+    if (existing.has(id)) continue;
+    newCompanies.push({
+      id, chainId: lower(company.ChainId), name: company.Name, invoiceable: false, addFeesToInvoices: false,
+      addTaxDeductedPaymentToInvoices: false, externalIdentifier: null,
+    });
+  }
+  await store.insertCompanies(db, newCompanies, now);
+};

@@ -4,12 +4,14 @@ import type { loyaltyProgramOperations } from '../contract/loyalty-programs.ts';
 import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
 import * as store from '../store/loyalty-programs.ts';
 import type { LoyaltyProgramRecord } from '../store/loyalty-programs.ts';
+import { firstActiveMembershipOf } from '../store/loyalty-memberships.ts';
+import { deleteLoyaltyTiersOfPrograms } from '../store/loyalty-tiers.ts';
+import { recordSeq } from '../store/pages.ts';
 import type { OperationContext } from './context.ts';
 import { invalidParameter, ruleViolation } from './errors.ts';
 import { cursorOf, pageRequest } from './pages.ts';
 import { chainForWrite, chainsForRead, normalizeIds } from './scope.ts';
 import { toStoredTime, toTimeRange } from './time.ts';
-import { loyaltyProgramDeleteGuards } from './program-delete-guards.ts';
 
 type Ops = typeof loyaltyProgramOperations;
 type LoyaltyProgram = OperationResponse<Ops['loyaltyPrograms/add']>['LoyaltyPrograms'][number];
@@ -35,7 +37,7 @@ export async function getAllLoyaltyPrograms(
     created: request.CreatedUtc ? toTimeRange('CreatedUtc', request.CreatedUtc) : undefined,
     updated: request.UpdatedUtc ? toTimeRange('UpdatedUtc', request.UpdatedUtc) : undefined,
   };
-  const page = await pageRequest(request.Limitation, (id) => store.loyaltyProgramSeq(db, chainIds, id));
+  const page = await pageRequest(request.Limitation, (id) => recordSeq(db, 'loyalty_programs', chainIds, id));
   const programs = (await store.listLoyaltyPrograms(db, filter, page)).map(toLoyaltyProgram);
   return { LoyaltyPrograms: programs, Cursor: cursorOf(programs) };
 }
@@ -110,7 +112,14 @@ export async function deleteLoyaltyPrograms(
   const active = new Set(found.filter((p) => p.activityState === 'Active').map((p) => p.id));
   const missing = request.LoyaltyProgramIds.findIndex((id) => !active.has(id.toLowerCase()));
   if (missing >= 0) throw invalidParameter(`LoyaltyProgramIds[${missing}]`, 'not an active loyalty program in scope of the access token.');
-  for (const guard of loyaltyProgramDeleteGuards) await guard.beforeDelete(db, ids, toStoredTime(now));
-  await store.deleteLoyaltyPrograms(db, ids, toStoredTime(now));
+  const inUse = await firstActiveMembershipOf(db, { programIds: ids });
+  if (inUse) {
+    const index = request.LoyaltyProgramIds.findIndex((id) => id.toLowerCase() === inUse.loyaltyProgramId);
+    throw ruleViolation(`LoyaltyProgramIds[${index}]: the loyalty program has active memberships and cannot be deleted.`);
+  }
+  const stamp = toStoredTime(now);
+  // A deleted program takes its tiers with it.
+  await deleteLoyaltyTiersOfPrograms(db, ids, stamp);
+  await store.deleteLoyaltyPrograms(db, ids, stamp);
   return {};
 }

@@ -62,4 +62,71 @@ export interface Database {
   access_tokens: AccessTokenTable;
   access_token_enterprises: AccessTokenEnterpriseTable;
   loyalty_programs: LoyaltyProgramTable;
+  customers: CustomerTable;
+  companies: CompanyTable;
+  loyalty_tiers: LoyaltyTierTable;
+  loyalty_memberships: LoyaltyMembershipTable;
+}
+
+export interface CustomerTable {
+  seq: Generated<number>;
+  id: string;
+  chain_id: string;
+  first_name: string | null;
+  last_name: string;
+  email: string | null;
+  /** Lowercased email: the key of "one active customer per email and chain". */
+  email_key: string | null;
+  phone: string | null;
+  loyalty_code: string | null;
+  activity_state: string;
+  created_utc: string;
+  updated_utc: string;
+}
+
+export interface CompanyTable {
+  seq: Generated<number>;
+  id: string;
+  chain_id: string;
+  name: string;
+  invoiceable: number;
+  add_fees_to_invoices: number;
+  add_tax_deducted_payment_to_invoices: number;
+  external_identifier: string | null;
+  activity_state: string;
+  created_utc: string;
+  updated_utc: string;
+}
+
+export interface LoyaltyTierTable {
+  seq: Generated<number>;
+  id: string;
+  chain_id: string;
+  loyalty_program_id: string;
+  name: string;
+  code: string;
+  ordering: number;
+  activity_state: string;
+  created_utc: string;
+  updated_utc: string;
+}
+
+export interface LoyaltyMembershipTable {
+  seq: Generated<number>;
+  id: string;
+  chain_id: string;
+  account_id: string;
+  loyalty_program_id: string;
+  loyalty_tier_id: string | null;
+  state: string;
+  is_primary: number;
+  membership_number: string | null;
+  provider_membership_id: string | null;
+  points: number | null;
+  /** Wire form, YYYY-MM-DDThh:mm:ssZ. */
+  expiration_date: string | null;
+  url: string | null;
+  activity_state: string;
+  created_utc: string;
+  updated_utc: string;
 }

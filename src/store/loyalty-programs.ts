@@ -1,7 +1,7 @@
 // SQL for loyalty programs. Functions take `db` (or a transaction) first; the caller owns the boundary.
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { matchesNothing, type PageRequest, type StoredRange } from './pages.ts';
+import { matchesNothing, wherePage, whereTimeRange, type PageRequest, type StoredRange } from './pages.ts';
 
 export interface LoyaltyProgramRecord {
   readonly seq: number;
@@ -96,15 +96,6 @@ export async function deleteLoyaltyPrograms(db: Kysely<Database>, ids: readonly 
     .execute();
 }
 
-/** The `seq` of a program in these chains, for a cursor; `undefined` when there is none. */
-export async function loyaltyProgramSeq(db: Kysely<Database>, chainIds: readonly string[], id: string): Promise<number | undefined> {
-  if (chainIds.length === 0) return undefined;
-  const row = await db.selectFrom('loyalty_programs').select('seq')
-    .where('id', '=', id).where('chain_id', 'in', chainIds)
-    .executeTakeFirst();
-  return row?.seq;
-}
-
 export async function listLoyaltyPrograms(
   db: Kysely<Database>, filter: LoyaltyProgramFilter, page: PageRequest,
 ): Promise<LoyaltyProgramRecord[]> {
@@ -114,8 +105,7 @@ export async function listLoyaltyPrograms(
     .where('activity_state', 'in', filter.activityStates);
   if (filter.ids) query = query.where('id', 'in', filter.ids);
   if (filter.codes) query = query.where('code', 'in', filter.codes);
-  if (filter.created) query = query.where('created_utc', '>=', filter.created.from).where('created_utc', '<', filter.created.to);
-  if (filter.updated) query = query.where('updated_utc', '>=', filter.updated.from).where('updated_utc', '<', filter.updated.to);
-  if (page.beforeSeq !== undefined) query = query.where('seq', '<', page.beforeSeq);
-  return query.orderBy('seq', 'desc').limit(page.count).execute();
+  query = whereTimeRange(query, 'created_utc', filter.created);
+  query = whereTimeRange(query, 'updated_utc', filter.updated);
+  return wherePage(query, page).execute();
 }

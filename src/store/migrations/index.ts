@@ -3,11 +3,17 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Capabilities } from '../connect.ts';
 import { tenancyMigration } from './0001-tenancy.ts';
 import { loyaltyProgramsMigration } from './0002-loyalty-programs.ts';
+import { accountsMigration } from './0003-accounts.ts';
+import { loyaltyTiersMigration } from './0004-loyalty-tiers.ts';
+import { loyaltyMembershipsMigration } from './0005-loyalty-memberships.ts';
 
 export function migrationProvider(capabilities: Capabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-tenancy': tenancyMigration(capabilities),
     '0002-loyalty-programs': loyaltyProgramsMigration(capabilities),
+    '0003-accounts': accountsMigration(capabilities),
+    '0004-loyalty-tiers': loyaltyTiersMigration(capabilities),
+    '0005-loyalty-memberships': loyaltyMembershipsMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
