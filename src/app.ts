@@ -1,11 +1,14 @@
 // buildApp: the Fastify instance with its plugins registered in lifecycle order, top to bottom.
 // openStore: the database ready to serve (connected, migrated, tenancy applied).
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from './store/database.ts';
 import type { Settings } from './settings.ts';
 import { connect, migrate, type Store } from './store/connect.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerJsonBodies } from './http/json.ts';
-import { memoryRateWindows, type RateWindows } from './http/rate-limit.ts';
+import { registerHealth } from './http/health.ts';
+import { redisRateWindows, type RateWindows } from './store/rate-windows.ts';
 import { generateRequestId, registerRequestId } from './http/request-id.ts';
 import { registerOperationRoutes } from './http/routes.ts';
 import { applyAccountsSeed } from './loyalty/accounts-seed.ts';
@@ -54,12 +57,17 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   registerRequestId(app);
   registerJsonBodies(app);
   registerErrorHandling(app, { production: settings.production, bodyLimitBytes: settings.bodyLimitBytes });
-  registerOperationRoutes(app, {
-    store: dependencies.store,
-    rateWindows: dependencies.rateWindows ?? (settings.rateLimit ? memoryRateWindows(settings.rateLimit) : undefined),
-    requestTimeoutMs: settings.requestTimeoutMs,
-  });
+  registerHealth(app, dependencies.store);
+  const rateWindows = dependencies.rateWindows ?? rateWindowsFor(settings, dependencies.store);
+  if (rateWindows) app.addHook('onClose', () => rateWindows.close());
+  registerOperationRoutes(app, { store: dependencies.store, rateWindows, requestTimeoutMs: settings.requestTimeoutMs });
   return app;
+}
+
+/** Redis when REDIS_URL is set; otherwise as shared as the database (PostgreSQL) or this process (SQLite). */
+function rateWindowsFor(settings: Settings, store: Store): RateWindows | undefined {
+  if (!settings.rateLimit) return undefined;
+  return settings.redisUrl ? redisRateWindows(settings.redisUrl, settings.rateLimit) : store.rateWindows(settings.rateLimit);
 }
 
 /**
@@ -67,15 +75,16 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
  * then any seeds given in code (tests).
  */
 export async function openStore(settings: Settings, extraSeeds: readonly TenancySeed[] = []): Promise<Store> {
-  const store = await connect(settings.databaseUrl);
+  const store = await connect(settings.databaseUrl, { poolSize: settings.databasePoolSize, statementTimeoutMs: settings.statementTimeoutMs });
   try {
     await migrate(store);
     const [source, seed] = settings.tenantsFile
       ? [settings.tenantsFile, await readTenancySeed(settings.tenantsFile)]
       : [demoTenancySource, demoTenancy()];
-    await applyTenancySeed(store.db, source, seed, new Date(), applyAccountsSeed);
+    const application = { applyAccounts: applyAccountsSeed, lock: (trx: Kysely<Database>) => store.lockChains(trx, ['tenancy-seed']) };
+    await applyTenancySeed(store.db, source, seed, new Date(), application);
     for (const [index, extra] of extraSeeds.entries()) {
-      await applyTenancySeed(store.db, `seed ${index}`, extra, new Date(), applyAccountsSeed);
+      await applyTenancySeed(store.db, `seed ${index}`, extra, new Date(), application);
     }
     return store;
   } catch (error) {

@@ -20,6 +20,12 @@ export interface Settings {
   readonly bodyLimitBytes: number;
   /** Processing time after which a request answers 408. */
   readonly requestTimeoutMs: number;
+  /** PostgreSQL connections per instance. */
+  readonly databasePoolSize: number;
+  /** PostgreSQL statement_timeout; a statement past it is cancelled and the request answers 408. */
+  readonly statementTimeoutMs: number;
+  /** Redis for the request-limit windows shared by several instances. */
+  readonly redisUrl: string | undefined;
 }
 
 export class SettingsError extends Error {}
@@ -33,6 +39,9 @@ export const settingNames = {
   logLevel: 'LOG_LEVEL',
   bodyLimit: 'BODY_LIMIT',
   requestTimeout: 'REQUEST_TIMEOUT_MS',
+  databasePoolSize: 'DATABASE_POOL_SIZE',
+  statementTimeout: 'DATABASE_STATEMENT_TIMEOUT_MS',
+  redisUrl: 'REDIS_URL',
 } as const;
 
 const defaults = {
@@ -43,6 +52,8 @@ const defaults = {
   logLevel: 'info',
   bodyLimit: '5mb',
   requestTimeout: '30000',
+  databasePoolSize: '10',
+  statementTimeout: '30000',
 };
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -94,5 +105,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     production: env.NODE_ENV === 'production',
     bodyLimitBytes: parseByteSize(settingNames.bodyLimit, pick('bodyLimit', defaults.bodyLimit)!),
     requestTimeoutMs: parsePositiveInteger(settingNames.requestTimeout, pick('requestTimeout', defaults.requestTimeout)!),
+    databasePoolSize: parsePositiveInteger(settingNames.databasePoolSize, pick('databasePoolSize', defaults.databasePoolSize)!, 1000),
+    statementTimeoutMs: parsePositiveInteger(settingNames.statementTimeout, pick('statementTimeout', defaults.statementTimeout)!),
+    redisUrl: pick('redisUrl'),
   };
 }

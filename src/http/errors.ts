@@ -3,9 +3,9 @@
 // ApiError of the catalogue, by type or error code (never by message text).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  ApiError, concurrencyConflict, internalError, invalidJson, invalidParameter, pathNotFound, payloadTooLarge,
+  ApiError, concurrencyConflict, internalError, invalidJson, invalidParameter, pathNotFound, payloadTooLarge, requestTimeout,
 } from '../loyalty/errors.ts';
-import { isUniqueViolation } from '../store/errors.ts';
+import { isLostRace, isStatementTimeout } from '../store/errors.ts';
 import { describePath } from '../tenancy/seed.ts';
 
 interface ValidationIssue {
@@ -38,7 +38,8 @@ export function describeValidation(issues: readonly ValidationIssue[]): ApiError
 
 export function toApiError(error: unknown, bodyLimitBytes: number): ApiError {
   if (error instanceof ApiError) return error;
-  if (isUniqueViolation(error)) return concurrencyConflict();
+  if (isLostRace(error)) return concurrencyConflict();
+  if (isStatementTimeout(error)) return requestTimeout();
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) return describeValidation(fastifyError.validation as ValidationIssue[]);
   switch (fastifyError.code) {

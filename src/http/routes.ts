@@ -12,7 +12,8 @@ import type { Store } from '../store/connect.ts';
 import { authenticationHook } from './authenticate.ts';
 import { DeadlinePlugin } from './deadline.ts';
 import { hasMinimalForm, prefersMinimal } from './prefer.ts';
-import { rateLimitHook, type RateWindows } from './rate-limit.ts';
+import type { RateWindows } from '../store/rate-windows.ts';
+import { rateLimitHook } from './rate-limit.ts';
 
 type AnyHandler = (context: OperationContext, request: unknown) => Promise<unknown>;
 
@@ -44,7 +45,10 @@ export function registerOperationRoutes(app: FastifyInstance, options: RouteOpti
       const deadline = new DeadlinePlugin(now.getTime() + requestTimeoutMs);
       const principal = request.principal!;
       const result = operation.writes
-        ? await store.db.transaction().execute((trx) => handler({ db: trx.withPlugin(deadline), principal, now }, request.body))
+        ? await store.db.transaction().execute(async (trx) => {
+          await store.lockChains(trx, principal.chainIds);
+          return handler({ db: trx.withPlugin(deadline), principal, now }, request.body);
+        })
         : await handler({ db: store.db.withPlugin(deadline), principal, now }, request.body);
       if (prefersMinimal(request) && hasMinimalForm(operation, result)) {
         return reply.code(204).header('Preference-Applied', 'return=minimal').send();

@@ -1,11 +1,13 @@
 // DATABASE_URL -> a Kysely instance, the dialect's capabilities, and the migrations run on it.
-// Code outside store/ never asks which database it talks to; it reads `capabilities` when it must.
+// Code outside store/ never asks which database it talks to; it calls the Store's methods.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import type { Database } from './database.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { memoryRateWindows, postgresRateWindows, type RateWindows, type RateWindowSetting } from './rate-windows.ts';
 
 export interface Capabilities {
   /** How an auto-incrementing `seq` column is declared. */
@@ -17,7 +19,24 @@ export interface Store {
   readonly capabilities: Capabilities;
   /** A human description for logs, without credentials. */
   readonly description: string;
+  /**
+   * Serializes writes to these chains across every instance sharing the database, for the rest of
+   * the transaction. Every business rule of the contract lives inside one chain, so with this lock
+   * the rule checks cannot race; the partial unique indexes remain as the last line.
+   */
+  lockChains(trx: Kysely<Database>, chainIds: readonly string[]): Promise<void>;
+  /** Request-limit windows as shared as this database is: per process on SQLite, per database on PostgreSQL. */
+  rateWindows(setting: RateWindowSetting): RateWindows;
+  /** Whether the database answers (for /health/ready). */
+  ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** PostgreSQL pool size. */
+  readonly poolSize?: number;
+  /** PostgreSQL statement_timeout in milliseconds; a statement past it is cancelled (408). */
+  readonly statementTimeoutMs?: number;
 }
 
 export class StoreError extends Error {}
@@ -37,18 +56,77 @@ function openSqlite(url: string): Store {
     db,
     capabilities: { sequenceColumn: 'sqlite' },
     description: filename === ':memory:' ? 'SQLite in memory' : `SQLite at ${filename}`,
+    // One connection, one writer: Kysely runs SQLite transactions one at a time already.
+    lockChains: async () => {},
+    rateWindows: (setting) => memoryRateWindows(setting),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
     close: () => db.destroy(),
   };
 }
 
-export async function connect(url: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new StoreError('PostgreSQL is not supported yet: DATABASE_URL must be a SQLite file path or :memory:');
+/**
+ * `postgres://user@host:port/db?schema=name`: the optional `schema` parameter (ours, not libpq's)
+ * puts every table in that schema, created when missing; tests use one schema per run.
+ */
+async function openPostgres(url: string, options: ConnectOptions): Promise<Store> {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StoreError('DATABASE_URL: schema must be a lowercase identifier (letters, digits, underscores)');
   }
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // A pool error (the server went away) must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  if (schema) {
+    const client = await pool.connect().catch((error: Error) => {
+      throw new StoreError(`cannot connect to PostgreSQL at ${parsed.host}: ${error.message}`);
+    });
+    try {
+      await client.query(`create schema if not exists "${schema}"`);
+    } finally {
+      client.release();
+    }
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new StoreError(`cannot connect to PostgreSQL at ${parsed.host}: ${(error as Error).message}`);
+  }
+  return {
+    db,
+    capabilities: { sequenceColumn: 'postgres' },
+    description: `PostgreSQL at ${parsed.host}${parsed.pathname}${schema ? ` (schema ${schema})` : ''}`,
+    async lockChains(trx, chainIds) {
+      // Sorted, so two requests locking overlapping chains cannot deadlock.
+      for (const chainId of [...new Set(chainIds)].sort()) {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`chain:${chainId}`}, 0))`.execute(trx);
+      }
+    },
+    rateWindows: (setting) => postgresRateWindows(db, setting),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+export async function connect(url: string, options: ConnectOptions = {}): Promise<Store> {
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
   return openSqlite(url);
 }
 
-/** Brings the schema up to date; run on every start. */
+/** Brings the schema up to date; run on every start. On PostgreSQL Kysely's migrator holds an advisory lock, so instances starting together migrate once. */
 export async function migrate(store: Store): Promise<void> {
   const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.capabilities) });
   const { error, results } = await migrator.migrateToLatest();

@@ -66,6 +66,7 @@ export interface Database {
   companies: CompanyTable;
   loyalty_tiers: LoyaltyTierTable;
   loyalty_memberships: LoyaltyMembershipTable;
+  rate_window_hits: RateWindowHitTable;
 }
 
 export interface CustomerTable {
@@ -129,4 +130,9 @@ export interface LoyaltyMembershipTable {
   activity_state: string;
   created_utc: string;
   updated_utc: string;
+}
+
+export interface RateWindowHitTable {
+  key: string;
+  at_ms: number;
 }

@@ -112,8 +112,15 @@ export interface SeedAccountsApplier {
   (db: Kysely<Database>, seed: TenancySeed, now: string, refuse: (message: string) => never): Promise<void>;
 }
 
+export interface SeedApplication {
+  /** Writes the seed's customers and companies (they belong to the accounts module). */
+  readonly applyAccounts?: SeedAccountsApplier;
+  /** Keeps instances that start together from applying seeds at the same moment. */
+  readonly lock?: (trx: Kysely<Database>) => Promise<void>;
+}
+
 export async function applyTenancySeed(
-  db: Kysely<Database>, source: string, seed: TenancySeed, now: Date, applyAccounts?: SeedAccountsApplier,
+  db: Kysely<Database>, source: string, seed: TenancySeed, now: Date, { applyAccounts, lock }: SeedApplication = {},
 ): Promise<void> {
   const refuse = (message: string): never => {
     throw new TenancySeedError(`${source}: ${message}`);
@@ -121,6 +128,7 @@ export async function applyTenancySeed(
   const stamp = now.toISOString();
   const lower = (id: string) => id.toLowerCase();
   await db.transaction().execute(async (trx) => {
+    if (lock) await lock(trx);
     const chains = seed.Chains ?? [];
     const enterprises = seed.Enterprises ?? [];
     const clients = seed.Clients ?? [];

@@ -6,6 +6,7 @@ import { loyaltyProgramsMigration } from './0002-loyalty-programs.ts';
 import { accountsMigration } from './0003-accounts.ts';
 import { loyaltyTiersMigration } from './0004-loyalty-tiers.ts';
 import { loyaltyMembershipsMigration } from './0005-loyalty-memberships.ts';
+import { rateWindowsMigration } from './0006-rate-windows.ts';
 
 export function migrationProvider(capabilities: Capabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export function migrationProvider(capabilities: Capabilities): MigrationProvider
     '0003-accounts': accountsMigration(capabilities),
     '0004-loyalty-tiers': loyaltyTiersMigration(capabilities),
     '0005-loyalty-memberships': loyaltyMembershipsMigration(capabilities),
+    '0006-rate-windows': rateWindowsMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
