@@ -19,6 +19,8 @@ export interface Store {
   readonly capabilities: Capabilities;
   /** A human description for logs, without credentials. */
   readonly description: string;
+  /** The PostgreSQL schema the tables live in, when DATABASE_URL names one. */
+  readonly schema?: string;
   /**
    * Serializes writes to these chains across every instance sharing the database, for the rest of
    * the transaction. Every business rule of the contract lives inside one chain, so with this lock
@@ -91,7 +93,11 @@ async function openPostgres(url: string, options: ConnectOptions): Promise<Store
       throw new StoreError(`cannot connect to PostgreSQL at ${parsed.host}: ${error.message}`);
     });
     try {
+      // Instances starting together would race on "if not exists"; the lock makes them take turns.
+      await client.query('begin');
+      await client.query(`select pg_advisory_xact_lock(hashtextextended('loyalty-connector:create-schema', 0))`);
       await client.query(`create schema if not exists "${schema}"`);
+      await client.query('commit');
     } finally {
       client.release();
     }
@@ -107,6 +113,7 @@ async function openPostgres(url: string, options: ConnectOptions): Promise<Store
     db,
     capabilities: { sequenceColumn: 'postgres' },
     description: `PostgreSQL at ${parsed.host}${parsed.pathname}${schema ? ` (schema ${schema})` : ''}`,
+    ...(schema ? { schema } : {}),
     async lockChains(trx, chainIds) {
       // Sorted, so two requests locking overlapping chains cannot deadlock.
       for (const chainId of [...new Set(chainIds)].sort()) {
@@ -126,10 +133,30 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   return openSqlite(url);
 }
 
-/** Brings the schema up to date; run on every start. On PostgreSQL Kysely's migrator holds an advisory lock, so instances starting together migrate once. */
+/**
+ * Brings the schema up to date; run on every start. On PostgreSQL Kysely's migrator holds an
+ * advisory lock, so instances starting together migrate once. On SQLite, whose Kysely adapter takes
+ * no lock, the whole run is one BEGIN IMMEDIATE transaction: a second process waits for the first.
+ */
 export async function migrate(store: Store): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.capabilities) });
-  const { error, results } = await migrator.migrateToLatest();
+  const sqlite = store.capabilities.sequenceColumn === 'sqlite';
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider(store.capabilities),
+    // Kysely looks its bookkeeping tables up by schema; without this it would look in `public`.
+    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
+    ...(sqlite ? { disableTransactions: true } : {}),
+  });
+  if (sqlite) await sql`begin immediate`.execute(store.db);
+  let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>;
+  try {
+    outcome = await migrator.migrateToLatest();
+  } catch (error) {
+    if (sqlite) await sql`rollback`.execute(store.db);
+    throw error;
+  }
+  if (sqlite) await sql.raw(outcome.error ? 'rollback' : 'commit').execute(store.db);
+  const { error, results } = outcome;
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
     throw new StoreError(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);

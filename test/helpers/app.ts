@@ -5,7 +5,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp, openStore } from '../../src/app.ts';
 import { loadSettings, type Settings } from '../../src/settings.ts';
@@ -22,10 +21,14 @@ export interface Dialect {
 
 const postgresUrl = inject('postgresUrl');
 
-/** A schema of its own for each app, so test files and runs never see each other's data. */
+/**
+ * A schema of its own for each app, so test files and runs never see each other's data. The run's
+ * schemas are dropped together when it ends (test/global-setup.ts): a DROP SCHEMA beside another
+ * file's migrations can break that file's catalog introspection.
+ */
 const freshPostgresSchema = () => {
   const url = new URL(postgresUrl!);
-  url.searchParams.set('schema', `test_${randomUUID().replace(/-/g, '').slice(0, 20)}`);
+  url.searchParams.set('schema', `${inject('schemaPrefix')}${randomUUID().replace(/-/g, '').slice(0, 16)}`);
   return url.toString();
 };
 
@@ -40,22 +43,6 @@ export const dialects: readonly Dialect[] = [
     ? [{ name: 'postgres', databaseUrl: async () => freshPostgresSchema(), persistentDatabaseUrl: async () => freshPostgresSchema() }]
     : []),
 ];
-
-/** Drops the schema a PostgreSQL test app was given (the schema parameter of its DATABASE_URL). */
-export async function dropPostgresSchema(databaseUrl: string): Promise<void> {
-  if (!/^postgres/.test(databaseUrl)) return;
-  const url = new URL(databaseUrl);
-  const schema = url.searchParams.get('schema');
-  if (!schema) return;
-  url.searchParams.delete('schema');
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await client.end();
-  }
-}
 
 export interface TestApp {
   readonly app: FastifyInstance;
@@ -77,7 +64,6 @@ export async function startTestApp(
     extraSeeds?: readonly TenancySeed[];
   } = {},
 ): Promise<TestApp> {
-  const ownsDatabase = env.DATABASE_URL === undefined;
   const settings = loadSettings({ LOG_LEVEL: 'silent', RATE_LIMIT: 'off', ...env, DATABASE_URL: env.DATABASE_URL ?? await dialect.databaseUrl() });
   const store = await openStore(settings, extra.extraSeeds ?? [testTenancy]);
   const app = buildApp(settings, { store, ...(extra.logStream ? { logStream: extra.logStream } : {}) });
@@ -101,7 +87,6 @@ export async function startTestApp(
     async close() {
       await app.close();
       await store.close();
-      if (ownsDatabase) await dropPostgresSchema(settings.databaseUrl);
     },
   };
 }
