@@ -8,6 +8,7 @@ import { connect, migrate, type Store } from './store/connect.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerJsonBodies } from './http/json.ts';
 import { registerHealth } from './http/health.ts';
+import { registerOpenApi } from './http/openapi.ts';
 import { redisRateWindows, type RateWindows } from './store/rate-windows.ts';
 import { generateRequestId, registerRequestId } from './http/request-id.ts';
 import { registerOperationRoutes } from './http/routes.ts';
@@ -58,6 +59,7 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   registerJsonBodies(app);
   registerErrorHandling(app, { production: settings.production, bodyLimitBytes: settings.bodyLimitBytes });
   registerHealth(app, dependencies.store);
+  app.register(registerOpenApi);
   const rateWindows = dependencies.rateWindows ?? rateWindowsFor(settings, dependencies.store);
   if (rateWindows) app.addHook('onClose', () => rateWindows.close());
   registerOperationRoutes(app, { store: dependencies.store, rateWindows, requestTimeoutMs: settings.requestTimeoutMs });

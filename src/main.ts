@@ -1,5 +1,7 @@
 // The command line: `loyalty-connector [serve]` (default) and `loyalty-connector migrate`.
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { buildOpenApiDocument, packageVersion } from './http/openapi.ts';
 import { buildApp, openStore } from './app.ts';
 import { connect, migrate } from './store/connect.ts';
 import { loadSettings, settingNames, SettingsError, type SettingFlags } from './settings.ts';
@@ -12,6 +14,7 @@ Usage: loyalty-connector [command] [options]
 Commands:
   serve     Migrate the database, apply the tenancy, and serve the API (default)
   migrate   Bring the database schema up to date and exit
+  openapi   Print the OpenAPI 3.1 document (or write it: openapi FILE)
 
 Options (each overrides its environment variable):
   --host <address>        ${settingNames.host}          default 127.0.0.1
@@ -53,6 +56,12 @@ async function main(argv: string[]): Promise<number> {
   };
   const settings = loadSettings(process.env, flags);
 
+  if (command === 'openapi') {
+    const document = `${JSON.stringify(buildOpenApiDocument(packageVersion), null, 2)}\n`;
+    if (positionals[1]) await writeFile(positionals[1], document);
+    else process.stdout.write(document);
+    return 0;
+  }
   if (command === 'migrate') {
     const store = await connect(settings.databaseUrl);
     await migrate(store);

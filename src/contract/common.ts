@@ -90,12 +90,20 @@ export const ChainIdsFilter = Nullable(UuidArray('Unique identifiers of the chai
  * `{ "Value": x }` sets it, `{ "Value": null }` clears it.
  */
 export function ClearableUpdateValue<S extends TSchema>(value: S, description: string) {
-  return Nullable(Type.Object({ Value: Nullable(value) }, { description }));
+  return Nullable(Type.Object({ Value: Nullable(value) }, { title: updateValueTitle(value), description }));
 }
 
 /** An update value for a property that cannot be cleared: `Value` is required and not null. */
 export function UpdateValue<S extends TSchema>(value: S, description: string) {
-  return Nullable(Type.Object({ Value: value }, { required: ['Value'], description }));
+  return Nullable(Type.Object({ Value: value }, { required: ['Value'], title: updateValueTitle(value), description }));
+}
+
+/** The published names: StringUpdateValue, BoolUpdateValue, IntegerUpdateValue, LoyaltyProgramTypeUpdateValue, … */
+function updateValueTitle(value: TSchema): string {
+  const raw = value as unknown as { title?: string; type?: string };
+  if (raw.title) return `${raw.title}UpdateValue`;
+  const byType: Record<string, string> = { string: 'String', boolean: 'Bool', integer: 'Integer', number: 'Number' };
+  return `${byType[raw.type ?? ''] ?? 'Value'}UpdateValue`;
 }
 
 export const ErrorBody = Type.Object(
@@ -119,3 +127,10 @@ export const ProfileData = Type.Object(
   },
   { title: 'ProfileData' },
 );
+
+/** The published demo credentials (gross pricing enterprise), used by the documented examples. */
+export const demoAuthentication = {
+  ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
+  AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
+  Client: 'Sample Client 1.0.0',
+} as const;

@@ -1,7 +1,7 @@
 // companies: add (one company) and getAll — the documented subset of the published companies
 // operations that loyalty memberships need.
 import { Type } from 'typebox';
-import { ActivityStates, Limitation, Nullable, OrNull, RequestBody, StringArray, TimeInterval, Uuid, UuidArray } from './common.ts';
+import { ActivityStates, Limitation, Nullable, OrNull, RequestBody, StringArray, TimeInterval, Uuid, UuidArray, demoAuthentication } from './common.ts';
 import { defineOperation } from './operation.ts';
 
 const NullableString = OrNull(Type.String());
@@ -50,6 +50,7 @@ const CompaniesResult = Type.Object({ Companies: Type.Array(Company), Cursor: Or
 
 export const companyOperations = {
   'companies/add': defineOperation({
+    example: { ...demoAuthentication, Name: 'Sample Company 1', Options: { Invoiceable: true, AddFeesToInvoices: false, AddTaxDeductedPaymentToInvoices: false } },
     resource: 'companies',
     action: 'add',
     summary: 'Add company',
@@ -62,6 +63,7 @@ export const companyOperations = {
     response: CompaniesResult,
   }),
   'companies/getAll': defineOperation({
+    example: { ...demoAuthentication, Names: ['Acme Travel Ltd'], ActivityStates: ['Active'], Limitation: { Count: 10 } },
     resource: 'companies',
     action: 'getAll',
     summary: 'Get all companies',

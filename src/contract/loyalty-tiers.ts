@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import {
   ActivityStates, ChainIdParameter, ChainIdsFilter, EmptyResult, Limitation, Nullable, OrNull, RequestBody,
   TimeInterval, UpdateValue, Uuid, UuidArray, WriteArray,
+  demoAuthentication,
 } from './common.ts';
 import { defineOperation } from './operation.ts';
 
@@ -34,6 +35,7 @@ export const LoyaltyTierUpdateParameters = Type.Object(
 
 export const loyaltyTierOperations = {
   'loyaltyTiers/getAll': defineOperation({
+    example: { ...demoAuthentication, LoyaltyProgramIds: ['f701dafb-5765-4cf4-b1dd-1f602a740ae5'], ActivityStates: ['Active'], Limitation: { Count: 100 } },
     resource: 'loyaltyTiers',
     action: 'getAll',
     summary: 'Get all loyalty tiers',
@@ -49,6 +51,7 @@ export const loyaltyTierOperations = {
     response: Type.Object({ LoyaltyTiers: Type.Array(LoyaltyTier), Cursor: OrNull(Uuid) }, { title: 'LoyaltyTierResult' }),
   }),
   'loyaltyTiers/add': defineOperation({
+    example: { ...demoAuthentication, LoyaltyTiers: [{ LoyaltyProgramId: 'f701dafb-5765-4cf4-b1dd-1f602a740ae5', Name: 'Gold', Code: 'GOLD', Ordering: 1 }] },
     resource: 'loyaltyTiers',
     action: 'add',
     summary: 'Add loyalty tiers',
@@ -59,6 +62,7 @@ export const loyaltyTierOperations = {
     response: LoyaltyTiersResult,
   }),
   'loyaltyTiers/update': defineOperation({
+    example: { ...demoAuthentication, LoyaltyTierUpdates: [{ LoyaltyTierId: '69eedfd2-6f25-42fc-b3c8-39df70f85e37', Name: { Value: 'Platinum' }, Ordering: { Value: 2 } }] },
     resource: 'loyaltyTiers',
     action: 'update',
     summary: 'Update loyalty tiers',
@@ -68,6 +72,7 @@ export const loyaltyTierOperations = {
     response: LoyaltyTiersResult,
   }),
   'loyaltyTiers/delete': defineOperation({
+    example: { ...demoAuthentication, LoyaltyTierIds: ['69eedfd2-6f25-42fc-b3c8-39df70f85e37'] },
     resource: 'loyaltyTiers',
     action: 'delete',
     summary: 'Delete loyalty tiers',

@@ -12,6 +12,8 @@ export interface OperationDeclaration<Req extends TObject = TObject, Res extends
   readonly page?: string;
   /** Reads run without a transaction; everything else runs in exactly one. */
   readonly writes: boolean;
+  /** A request body as published, for the OpenAPI document and the documentation tests. */
+  readonly example?: Readonly<Record<string, unknown>>;
 }
 
 export function defineOperation<Req extends TObject, Res extends TSchema>(

@@ -1,0 +1,171 @@
+// The typed Loyalty Connector client: one method per operation of the registry, with request and
+// response types derived from the same TypeBox schemas as the server. At run time it needs nothing
+// but the platform `fetch` (the contract is imported for its types only).
+import type { Operations } from '../contract/index.ts';
+import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
+
+type OperationName = keyof Operations & string;
+type ResourceOf<N> = N extends `${infer R}/${string}` ? R : never;
+type ActionOf<N, R extends string> = N extends `${R}/${infer A}` ? A : never;
+type Method<N> = N extends OperationName ? (request: RequestOf<N>, options?: CallOptions) => Promise<ResponseOf<N>> : never;
+type Credentials = 'ClientToken' | 'AccessToken' | 'Client';
+
+/** A request body without the credentials, which the client adds (they may still be given). */
+export type RequestOf<N extends OperationName> = Omit<OperationRequest<Operations[N]>, Credentials> &
+  Partial<Pick<OperationRequest<Operations[N]>, Credentials>>;
+export type ResponseOf<N extends OperationName> = OperationResponse<Operations[N]>;
+
+export type LoyaltyConnectorClient = {
+  readonly [R in ResourceOf<OperationName>]: {
+    readonly [A in ActionOf<OperationName, R>]: Method<`${R}/${A}`>;
+  };
+} & {
+  /** Walks a getAll by cursor, page by page, until a page comes back short or empty. */
+  pages<N extends Extract<OperationName, `${string}/getAll`>>(operation: N, request: RequestOf<N>, options?: CallOptions): AsyncIterable<ResponseOf<N>>;
+  /** Any operation by name: `call('loyaltyMemberships/add', …)`. */
+  call<N extends OperationName>(operation: N, request: RequestOf<N>, options?: CallOptions): Promise<ResponseOf<N>>;
+};
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly attempts: number;
+  /** First backoff when there is no Retry-After; doubled each attempt, with full jitter. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export interface ClientOptions {
+  /** e.g. http://127.0.0.1:8080 */
+  readonly baseUrl: string;
+  readonly clientToken: string;
+  readonly accessToken: string;
+  /** Name and version of the integration, sent as `Client`. */
+  readonly client: string;
+  readonly retry?: Partial<RetryPolicy>;
+  /** For tests and custom transports; the platform fetch by default. */
+  readonly fetch?: typeof fetch;
+  /** For tests: how to wait between attempts. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface CallOptions {
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+}
+
+/** An error answer of the API: the status, its Message and RequestId, and what the client tried. */
+export class ConnectorApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly requestId: string | null,
+    readonly details: string | null,
+    readonly operation: string,
+    readonly attempts: number,
+    readonly retryAfterSeconds: number | null,
+  ) {
+    super(message);
+    this.name = 'ConnectorApiError';
+  }
+}
+
+const defaultRetry: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
+
+const isIdempotent = (operation: string) => operation.endsWith('/getAll') || operation.endsWith('/get');
+
+/** Whether an answer is worth another attempt: 429 always; 408 and 5xx only for reads. */
+const retryable = (operation: string, status: number) =>
+  status === 429 || (isIdempotent(operation) && (status === 408 || status >= 500));
+
+function parseRetryAfter(value: string | null): number | null {
+  if (value === null) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, (date - Date.now()) / 1000);
+}
+
+export function createClient(options: ClientOptions): LoyaltyConnectorClient {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const retry = { ...defaultRetry, ...options.retry };
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const credentials = { ClientToken: options.clientToken, AccessToken: options.accessToken, Client: options.client };
+
+  async function call(operation: string, request: object, callOptions: CallOptions = {}): Promise<any> {
+    const body = JSON.stringify({ ...credentials, ...request });
+    for (let attempt = 1; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetchImpl(`${baseUrl}/api/connector/v1/${operation}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...options.headers, ...callOptions.headers },
+          body,
+          ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+        });
+      } catch (error) {
+        // The request may or may not have reached the server: only a read is safe to send again.
+        if (!isIdempotent(operation) || attempt >= retry.attempts || callOptions.signal?.aborted) throw error;
+        await sleep(backoff(attempt));
+        continue;
+      }
+      if (response.status === 204) return {};
+      const text = await response.text();
+      if (response.ok) return text ? JSON.parse(text) : {};
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+      if (retryable(operation, response.status) && attempt < retry.attempts) {
+        await sleep(retryAfter !== null ? Math.min(retryAfter * 1000, retry.maxDelayMs * 6) : backoff(attempt));
+        continue;
+      }
+      let error: { Message?: string; RequestId?: string; Details?: string } = {};
+      try {
+        error = JSON.parse(text) as typeof error;
+      } catch {
+        // Not our error body (a proxy in between): keep the status.
+      }
+      throw new ConnectorApiError(
+        response.status,
+        error.Message ?? `HTTP ${response.status}`,
+        error.RequestId ?? response.headers.get('request-id'),
+        error.Details ?? null,
+        operation,
+        attempt,
+        retryAfter,
+      );
+    }
+  }
+
+  function backoff(attempt: number): number {
+    const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+    return Math.random() * ceiling;
+  }
+
+  async function* pages(operation: string, request: { Limitation: { Count: number; Cursor?: string | null } }, callOptions?: CallOptions) {
+    let cursor = request.Limitation.Cursor ?? null;
+    for (;;) {
+      const page = await call(operation, { ...request, Limitation: { ...request.Limitation, Cursor: cursor } }, callOptions);
+      yield page;
+      const items = Object.values(page).find(Array.isArray) as unknown[] | undefined;
+      if (!page.Cursor || !items || items.length < request.Limitation.Count) return;
+      cursor = page.Cursor as string;
+    }
+  }
+
+  const resources = new Map<string, object>();
+  return new Proxy({ call, pages } as object, {
+    get(target, property) {
+      if (typeof property !== 'string') return undefined;
+      if (property === 'call' || property === 'pages') return (target as Record<string, unknown>)[property];
+      if (property === 'then') return undefined; // not a thenable
+      let resource = resources.get(property);
+      if (!resource) {
+        resource = new Proxy({}, {
+          get: (_, action) => (typeof action === 'string' ? (request: object, o?: CallOptions) => call(`${property}/${action}`, request, o) : undefined),
+        });
+        resources.set(property, resource);
+      }
+      return resource;
+    },
+  }) as LoyaltyConnectorClient;
+}

@@ -1,0 +1,150 @@
+// The OpenAPI 3.1 document, built from the operation registry (so it cannot drift from the routes),
+// served at GET /openapi.json, and the API reference page at GET /docs (Swagger UI, served from the
+// swagger-ui-dist package: no CDN).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { ErrorBody } from '../contract/common.ts';
+import { operations } from '../contract/index.ts';
+import { operationPath, type OperationDeclaration } from '../contract/operation.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+const errorDescriptions: Record<number, string> = {
+  400: 'Malformed input, a schema violation, or an identifier that does not exist or is out of scope (`Invalid {Parameter}`, `Invalid JSON`).',
+  401: 'Missing or invalid ClientToken or AccessToken, or a disabled enterprise or integration.',
+  403: 'A business rule was violated; the message is meant for the end user.',
+  408: 'The request ran past the processing timeout; nothing was written.',
+  409: 'The request lost a race with a concurrent write; nothing was written. Refresh and resubmit.',
+  413: 'The request body is too large.',
+  429: 'Too many requests; the Retry-After header says how many seconds to wait.',
+  500: 'Unexpected error.',
+};
+
+/** JSON round trip: drops TypeBox's symbol-keyed metadata, leaving plain JSON Schema. */
+const plain = (schema: unknown): JsonSchema => JSON.parse(JSON.stringify(schema)) as JsonSchema;
+
+/**
+ * Moves every titled sub-schema (LoyaltyMembership, Limitation, TimeInterval, …) into
+ * components.schemas and refers to it. A title reused for a different shape stays inline.
+ */
+function extractComponents(schema: unknown, components: Record<string, JsonSchema>, isRoot = false): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => extractComponents(item, components));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const walked: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    walked[key] = key === 'enum' || key === 'required' || key === 'example' ? value : extractComponents(value, components);
+  }
+  const title = walked.title;
+  if (typeof title !== 'string' || isRoot) return walked;
+  const existing = components[title];
+  if (existing === undefined) {
+    components[title] = walked;
+    return { $ref: `#/components/schemas/${title}` };
+  }
+  return JSON.stringify(existing) === JSON.stringify(walked) ? { $ref: `#/components/schemas/${title}` } : walked;
+}
+
+function componentRef(schema: unknown, components: Record<string, JsonSchema>): unknown {
+  const extracted = extractComponents(plain(schema), components, true) as JsonSchema;
+  const title = extracted.title;
+  if (typeof title !== 'string') return extracted;
+  components[title] ??= extracted;
+  return { $ref: `#/components/schemas/${title}` };
+}
+
+export function buildOpenApiDocument(version: string): JsonSchema {
+  const components: Record<string, JsonSchema> = {};
+  const errorSchema = componentRef(ErrorBody, components);
+  const paths: Record<string, unknown> = {};
+  const resources = new Set<string>();
+  for (const [name, declaration] of Object.entries(operations)) {
+    const operation = declaration as OperationDeclaration;
+    resources.add(operation.resource);
+    const responses: Record<string, unknown> = {
+      200: { description: 'Success.', content: { 'application/json': { schema: componentRef(operation.response, components) } } },
+    };
+    if (operation.action === 'delete' || operation.page) {
+      responses[204] = {
+        description: operation.page
+          ? 'With `Prefer: return=minimal`, an empty page: no body and no Content-Type.'
+          : 'With `Prefer: return=minimal`: no body and no Content-Type.',
+      };
+    }
+    for (const [status, description] of Object.entries(errorDescriptions)) {
+      responses[status] = {
+        description,
+        ...(status === '429' ? { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } } : {}),
+        content: { 'application/json': { schema: errorSchema } },
+      };
+    }
+    paths[operationPath(operation)] = {
+      post: {
+        operationId: name.replace('/', '_'),
+        summary: operation.summary,
+        tags: [operation.resource],
+        parameters: [{
+          name: 'Prefer', in: 'header', required: false, schema: { type: 'string', example: 'return=minimal' },
+          description: 'return=minimal: 204 with no body for a delete or an empty page.',
+        }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: componentRef(operation.request, components),
+              ...(operation.example ? { example: operation.example } : {}),
+            },
+          },
+        },
+        responses,
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Loyalty Connector',
+      version,
+      description: 'The customer-loyalty surface of the hotel Connector API: loyalty programs, tiers and memberships, and the customers and companies they point at. Every response carries a Request-Id header.',
+    },
+    servers: [{ url: '/' }],
+    tags: [...resources].map((name) => ({ name })),
+    paths,
+    components: { schemas: components },
+  };
+}
+
+const require = createRequire(import.meta.url);
+
+export const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const docsPage = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Loyalty Connector API reference</title>
+  <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+  <div id="reference"></div>
+  <script src="/docs/assets/swagger-ui-bundle.js"></script>
+  <script src="/docs/reference.js"></script>
+</body>
+</html>
+`;
+
+const docsScript = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0 });\n`;
+
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  const document = JSON.stringify(buildOpenApiDocument(packageVersion), null, 2);
+  app.get('/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(document));
+  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage));
+  app.get('/docs/reference.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(docsScript));
+  await app.register(fastifyStatic, {
+    root: require('swagger-ui-dist').getAbsoluteFSPath() as string,
+    prefix: '/docs/assets/',
+    decorateReply: false,
+    index: false,
+  });
+}
