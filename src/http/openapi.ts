@@ -50,7 +50,9 @@ function componentRef(schema: unknown, components: Record<string, JsonSchema>): 
   const extracted = extractComponents(plain(schema), components, true) as JsonSchema;
   const title = extracted.title;
   if (typeof title !== 'string') return extracted;
-  components[title] ??= extracted;
+  const existing = components[title];
+  if (existing === undefined) components[title] = extracted;
+  else if (JSON.stringify(existing) !== JSON.stringify(extracted)) return extracted;
   return { $ref: `#/components/schemas/${title}` };
 }
 

@@ -1,12 +1,22 @@
 // Customers and companies of a tenancy seed: an upsert by Id in one transaction, inserted in chunks
 // so that a seed of 100,000 customers loads in seconds.
 import * as store from '../store/accounts.ts';
+import { existingChainIds } from '../store/tenancy.ts';
 import type { SeedAccountsApplier } from '../tenancy/seed.ts';
 
 export const applyAccountsSeed: SeedAccountsApplier = async (db, seed, now, refuse) => {
   const customers = seed.Customers ?? [];
   const companies = seed.Companies ?? [];
   const lower = (id: string) => id.toLowerCase();
+
+  // Chains are applied before accounts, so the database already holds the file's own chains.
+  const chains = await existingChainIds(db, [...new Set([...customers, ...companies].map((a) => lower(a.ChainId)))]);
+  customers.forEach((customer, index) => {
+    if (!chains.has(lower(customer.ChainId))) refuse(`Customers[${index}].ChainId names a chain that is neither in the file nor in the database`);
+  });
+  companies.forEach((company, index) => {
+    if (!chains.has(lower(company.ChainId))) refuse(`Companies[${index}].ChainId names a chain that is neither in the file nor in the database`);
+  });
 
   const emails = new Map<string, number>();
   customers.forEach((customer, index) => {
@@ -38,7 +48,10 @@ export const applyAccountsSeed: SeedAccountsApplier = async (db, seed, now, refu
   const newCompanies: store.NewCompany[] = [];
   for (const company of companies) {
     const id = lower(company.Id);
-    if (existing.has(id)) continue;
+    if (existing.has(id)) {
+      await store.updateCompany(db, id, { chainId: lower(company.ChainId), name: company.Name }, now);
+      continue;
+    }
     newCompanies.push({
       id, chainId: lower(company.ChainId), name: company.Name, invoiceable: false, addFeesToInvoices: false,
       addTaxDeductedPaymentToInvoices: false, externalIdentifier: null,

@@ -130,6 +130,11 @@ export async function insertCompanies(db: Kysely<Database>, companies: readonly 
   }
 }
 
+/** Overwrites a company's chain and name (a seed carries no options, so they stay as they are). */
+export async function updateCompany(db: Kysely<Database>, id: string, changes: { chainId: string; name: string }, now: string): Promise<void> {
+  await db.updateTable('companies').set({ chain_id: changes.chainId, name: changes.name, updated_utc: now }).where('id', '=', id).execute();
+}
+
 export async function selectCompanyById(db: Kysely<Database>, id: string): Promise<CompanyRecord | undefined> {
   return db.selectFrom('companies').select(companyColumns).where('id', '=', id).executeTakeFirst();
 }
