@@ -1,6 +1,7 @@
 // Decides once per run whether the PostgreSQL half of the suite runs: it does when the server at
 // TEST_POSTGRES_URL (default postgres://root@127.0.0.1:5432/test) answers, and the run says plainly
 // when it does not.
+import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -9,6 +10,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string | null;
     redisUrl: string | null;
+    /** Debian's Chromium for the browser tests, or null when the machine has none. */
+    chromiumPath: string | null;
     /** Prefix of every PostgreSQL schema this run creates; they are dropped together at the end. */
     schemaPrefix: string;
   }
@@ -35,6 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await client.end().catch(() => {});
   }
   project.provide('redisUrl', await redisAnswers());
+  project.provide('chromiumPath', chromium());
   return () => dropSchemas(url, schemaPrefix);
 }
 
@@ -53,6 +57,15 @@ async function dropSchemas(url: string, prefix: string): Promise<void> {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** CI installs Chromium (.ci/run) and must run the browser tests; elsewhere they run when it is there. */
+function chromium(): string | null {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(path)) return path;
+  if (process.env.CI) throw new Error(`CI must run the browser tests, but there is no Chromium at ${path} (.ci/run installs Debian's chromium).`);
+  process.stdout.write(`*** No Chromium at ${path} (apt-get install chromium): the browser tests were NOT run.\n`);
+  return null;
 }
 
 /** Redis backs the shared request limit when REDIS_URL is set; its test runs when a server answers. */
