@@ -13,11 +13,19 @@ import { redisRateWindows, type RateWindows } from './store/rate-windows.ts';
 import { generateRequestId, registerRequestId } from './http/request-id.ts';
 import { registerOperationRoutes } from './http/routes.ts';
 import { applyAccountsSeed } from './loyalty/accounts-seed.ts';
+import { FaultInjector } from './control/faults.ts';
+import { Journal, registerJournal } from './control/journal.ts';
+import { registerControlPlane } from './control/routes.ts';
 import { demoTenancy, demoTenancySource } from './tenancy/demo.ts';
 import { applyTenancySeed, readTenancySeed, type TenancySeed } from './tenancy/seed.ts';
 
+/** A store ready to serve, with the tenancy seeds that were applied to it (a reset goes back to them). */
+export interface OpenedStore extends Store {
+  readonly tenancySeeds: readonly TenancySeed[];
+}
+
 export interface AppDependencies {
-  readonly store: Store;
+  readonly store: Store | OpenedStore;
   /** Shared request-limit windows; by default kept in this process. */
   readonly rateWindows?: RateWindows;
   /** A pino destination stream, for tests that read the log. */
@@ -62,7 +70,20 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   app.register(registerOpenApi);
   const rateWindows = dependencies.rateWindows ?? rateWindowsFor(settings, dependencies.store);
   if (rateWindows) app.addHook('onClose', () => rateWindows.close());
-  registerOperationRoutes(app, { store: dependencies.store, rateWindows, requestTimeoutMs: settings.requestTimeoutMs });
+  // The control plane (reset, snapshots, faults, journal, console) exists only when it is on.
+  const faults = settings.controlApi ? new FaultInjector() : undefined;
+  const journal = settings.controlApi && settings.journalSize > 0 ? new Journal(settings.journalSize) : undefined;
+  if (journal) registerJournal(app, journal);
+  registerOperationRoutes(app, { store: dependencies.store, rateWindows, requestTimeoutMs: settings.requestTimeoutMs, faults });
+  if (faults) {
+    app.register(registerControlPlane, {
+      store: dependencies.store,
+      seeds: 'tenancySeeds' in dependencies.store ? dependencies.store.tenancySeeds : [],
+      faults,
+      journal,
+      adminToken: settings.adminToken,
+    });
+  }
   return app;
 }
 
@@ -76,7 +97,7 @@ function rateWindowsFor(settings: Settings, store: Store): RateWindows | undefin
  * Connects, migrates, and applies the tenancy: the seed file, or the demo tenancy when there is none,
  * then any seeds given in code (tests).
  */
-export async function openStore(settings: Settings, extraSeeds: readonly TenancySeed[] = []): Promise<Store> {
+export async function openStore(settings: Settings, extraSeeds: readonly TenancySeed[] = []): Promise<OpenedStore> {
   const store = await connect(settings.databaseUrl, { poolSize: settings.databasePoolSize, statementTimeoutMs: settings.statementTimeoutMs });
   try {
     await migrate(store);
@@ -88,7 +109,7 @@ export async function openStore(settings: Settings, extraSeeds: readonly Tenancy
     for (const [index, extra] of extraSeeds.entries()) {
       await applyTenancySeed(store.db, `seed ${index}`, extra, new Date(), application);
     }
-    return store;
+    return Object.assign(store, { tenancySeeds: [seed, ...extraSeeds] });
   } catch (error) {
     await store.close();
     throw error;

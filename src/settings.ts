@@ -26,6 +26,12 @@ export interface Settings {
   readonly statementTimeoutMs: number;
   /** Redis for the request-limit windows shared by several instances. */
   readonly redisUrl: string | undefined;
+  /** The control plane under /_connector/ and the console at /console. On with the demo tenancy unless set. */
+  readonly controlApi: boolean;
+  /** When set, control-plane calls need `Authorization: Bearer <ADMIN_TOKEN>`. */
+  readonly adminToken: string | undefined;
+  /** How many API calls the request journal keeps (control plane only); 0 turns it off. */
+  readonly journalSize: number;
 }
 
 export class SettingsError extends Error {}
@@ -42,6 +48,9 @@ export const settingNames = {
   databasePoolSize: 'DATABASE_POOL_SIZE',
   statementTimeout: 'DATABASE_STATEMENT_TIMEOUT_MS',
   redisUrl: 'REDIS_URL',
+  controlApi: 'CONTROL_API',
+  adminToken: 'ADMIN_TOKEN',
+  journalSize: 'JOURNAL_SIZE',
 } as const;
 
 const defaults = {
@@ -85,6 +94,13 @@ function parsePositiveInteger(name: string, text: string, max = Number.MAX_SAFE_
   return value;
 }
 
+function parseSwitch(name: string, text: string | undefined): boolean | undefined {
+  if (text === undefined) return undefined;
+  if (/^(on|true|1|yes)$/i.test(text)) return true;
+  if (/^(off|false|0|no)$/i.test(text)) return false;
+  throw new SettingsError(`${name} must be on or off, not "${text}"`);
+}
+
 /** Flags override the environment: `--port 9000` wins over `PORT=8000`. */
 export type SettingFlags = Partial<Record<keyof typeof settingNames, string>>;
 
@@ -108,5 +124,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     databasePoolSize: parsePositiveInteger(settingNames.databasePoolSize, pick('databasePoolSize', defaults.databasePoolSize)!, 1000),
     statementTimeoutMs: parsePositiveInteger(settingNames.statementTimeout, pick('statementTimeout', defaults.statementTimeout)!),
     redisUrl: pick('redisUrl'),
+    controlApi: parseSwitch(settingNames.controlApi, pick('controlApi')) ?? pick('tenantsFile') === undefined,
+    adminToken: pick('adminToken'),
+    journalSize: /^0$/.test(pick('journalSize') ?? '') ? 0 : parsePositiveInteger(settingNames.journalSize, pick('journalSize', '500')!, 100_000),
   };
 }

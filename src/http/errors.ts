@@ -69,7 +69,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 export function registerErrorHandling(app: FastifyInstance, options: { production: boolean; bodyLimitBytes: number }): void {
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error, options.bodyLimitBytes);
-    if (apiError.status >= 500) {
+    const injected = apiError.headers?.['Connector-Fault'] !== undefined;
+    if (apiError.status >= 500 && !injected) {
       request.log.error({ err: error }, 'request failed');
       // A stack trace helps a developer; production answers without one.
       if (!options.production && error instanceof Error && !(error instanceof ApiError)) {

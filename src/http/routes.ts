@@ -12,6 +12,7 @@ import type { Store } from '../store/connect.ts';
 import { authenticationHook } from './authenticate.ts';
 import { DeadlinePlugin } from './deadline.ts';
 import { hasMinimalForm, prefersMinimal } from './prefer.ts';
+import type { FaultInjector } from '../control/faults.ts';
 import type { RateWindows } from '../store/rate-windows.ts';
 import { rateLimitHook } from './rate-limit.ts';
 
@@ -21,13 +22,15 @@ export interface RouteOptions {
   readonly store: Store;
   readonly rateWindows: RateWindows | undefined;
   readonly requestTimeoutMs: number;
+  /** Fault injection of the control plane, when it is on. */
+  readonly faults?: FaultInjector | undefined;
 }
 
 /** The statuses each operation may answer with besides 200/204, for the response schemas. */
 const errorStatuses = [400, 401, 403, 408, 409, 413, 429, 500] as const;
 
 export function registerOperationRoutes(app: FastifyInstance, options: RouteOptions): void {
-  const { store, rateWindows, requestTimeoutMs } = options;
+  const { store, rateWindows, requestTimeoutMs, faults } = options;
   const preValidation: preValidationHookHandler[] = [authenticationHook(store.db)];
   if (rateWindows) preValidation.push(rateLimitHook(rateWindows));
 
@@ -39,7 +42,7 @@ export function registerOperationRoutes(app: FastifyInstance, options: RouteOpti
 
     app.post(operationPath(operation), {
       schema: { body: operation.request, response },
-      preValidation,
+      preValidation: faults ? [...preValidation, async (request) => faults.apply(name, request)] : preValidation,
     }, async (request, reply) => {
       const now = new Date();
       const deadline = new DeadlinePlugin(now.getTime() + requestTimeoutMs);

@@ -1,0 +1,148 @@
+// The request journal: the last N API calls in a ring buffer, with tokens redacted. Recording keeps
+// references only (the parsed body, the serialized answer); copies and parsing happen when someone
+// reads the journal, so the hot path pays almost nothing.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+export interface JournalEntry {
+  readonly Id: string;
+  readonly TimeUtc: string;
+  readonly Method: string;
+  readonly Path: string;
+  readonly Operation: string | null;
+  readonly Token: string | null;
+  readonly Status: number;
+  readonly DurationMs: number;
+  readonly RequestBody: unknown;
+  readonly ResponseBody: unknown;
+  readonly Fault: string | null;
+}
+
+interface Recorded {
+  readonly id: string;
+  readonly time: number;
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+  readonly bodyBytes: number;
+  readonly payload: unknown;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly fault: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by fault injection: the rule (or `prefer`) that answered for the server. */
+    injectedFault?: string;
+    journalPayload?: unknown;
+  }
+}
+
+/** Bodies above this are kept as a note of their size, so the journal's memory stays bounded. */
+const maxKeptBytes = 64 * 1024;
+const apiPrefix = '/api/connector/v1/';
+const secretFields = new Set(['ClientToken', 'AccessToken']);
+
+/** `C66E…453D`: enough to tell tokens apart, never the token. */
+export const maskToken = (token: unknown) =>
+  typeof token === 'string' && token.length > 0 ? (token.length > 12 ? `${token.slice(0, 4)}…${token.slice(-4)}` : '…') : null;
+
+function redacted(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) copy[key] = secretFields.has(key) ? '[redacted]' : value;
+  return copy;
+}
+
+function parsePayload(payload: unknown): unknown {
+  if (typeof payload !== 'string') return payload === undefined || payload === null ? null : '[stream]';
+  if (payload.length === 0) return null;
+  if (payload.length > maxKeptBytes) return { Truncated: true, Bytes: payload.length };
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+}
+
+export interface JournalQuery {
+  readonly operation?: string;
+  /** An exact status (`429`) or a class (`4xx`). */
+  readonly status?: string;
+  readonly sinceMs?: number;
+  readonly untilMs?: number;
+  readonly limit?: number;
+}
+
+export class Journal {
+  private readonly entries: (Recorded | undefined)[];
+  private next = 0;
+  private size = 0;
+
+  constructor(readonly capacity: number) {
+    this.entries = new Array(capacity);
+  }
+
+  record(request: FastifyRequest, status: number, durationMs: number): void {
+    const bodyBytes = Number(request.headers['content-length'] ?? 0);
+    this.entries[this.next] = {
+      id: request.id,
+      time: Date.now() - durationMs,
+      method: request.method,
+      path: request.url.split('?')[0]!,
+      body: request.body,
+      bodyBytes,
+      payload: request.journalPayload,
+      status,
+      durationMs,
+      fault: request.injectedFault ?? null,
+    };
+    this.next = (this.next + 1) % this.capacity;
+    this.size = Math.min(this.size + 1, this.capacity);
+  }
+
+  clear(): void {
+    this.entries.fill(undefined);
+    this.next = 0;
+    this.size = 0;
+  }
+
+  /** Newest first. */
+  query(query: JournalQuery = {}): JournalEntry[] {
+    const found: JournalEntry[] = [];
+    const limit = query.limit ?? this.capacity;
+    for (let i = 1; i <= this.size && found.length < limit; i++) {
+      const entry = this.entries[(this.next - i + this.capacity) % this.capacity]!;
+      const operation = entry.path.startsWith(apiPrefix) ? entry.path.slice(apiPrefix.length) : null;
+      if (query.operation && operation !== query.operation) continue;
+      if (query.status && !(/^\dxx$/i.test(query.status) ? String(entry.status)[0] === query.status[0] : String(entry.status) === query.status)) continue;
+      if (query.sinceMs !== undefined && entry.time < query.sinceMs) continue;
+      if (query.untilMs !== undefined && entry.time >= query.untilMs) continue;
+      found.push({
+        Id: entry.id,
+        TimeUtc: new Date(entry.time).toISOString(),
+        Method: entry.method,
+        Path: entry.path,
+        Operation: operation,
+        Token: maskToken((entry.body as Record<string, unknown> | null)?.AccessToken),
+        Status: entry.status,
+        DurationMs: Math.round(entry.durationMs * 100) / 100,
+        RequestBody: entry.bodyBytes > maxKeptBytes ? { Truncated: true, Bytes: entry.bodyBytes } : redacted(entry.body),
+        ResponseBody: parsePayload(entry.payload),
+        Fault: entry.fault,
+      });
+    }
+    return found;
+  }
+}
+
+/** Records every call of the API (not the control plane, the docs or the probes). */
+export function registerJournal(app: FastifyInstance, journal: Journal): void {
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.url.startsWith(apiPrefix)) request.journalPayload = payload;
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.url.startsWith(apiPrefix)) journal.record(request, reply.statusCode, reply.elapsedTime);
+  });
+}
