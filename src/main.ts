@@ -1,5 +1,7 @@
 // The command line: `loyalty-connector [serve]` (default) and `loyalty-connector migrate`.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { allChainIds, loadSnapshot, saveSnapshot } from './control/snapshots.ts';
+import { ApiError } from './loyalty/errors.ts';
 import { parseArgs } from 'node:util';
 import { buildOpenApiDocument, packageVersion } from './http/openapi.ts';
 import { buildApp, openStore } from './app.ts';
@@ -15,6 +17,8 @@ Commands:
   serve     Migrate the database, apply the tenancy, and serve the API (default)
   migrate   Bring the database schema up to date and exit
   openapi   Print the OpenAPI 3.1 document (or write it: openapi FILE)
+  snapshot save FILE [--chain ID]   Export the loyalty data and accounts (of one chain) to FILE
+  snapshot load FILE                Replace the data of the snapshot's chains with FILE, atomically
 
 Options (each overrides its environment variable):
   --host <address>        ${settingNames.host}          default 127.0.0.1
@@ -41,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       'log-level': { type: 'string' },
       'body-limit': { type: 'string' },
       'request-timeout': { type: 'string' },
+      chain: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -67,6 +72,31 @@ async function main(argv: string[]): Promise<number> {
     await migrate(store);
     await store.close();
     process.stdout.write(`Migrated ${store.description}\n`);
+    return 0;
+  }
+  if (command === 'snapshot') {
+    const [, verb, file] = positionals;
+    if ((verb !== 'save' && verb !== 'load') || !file) {
+      process.stderr.write(`Usage: loyalty-connector snapshot save|load FILE\n`);
+      return 2;
+    }
+    const store = await openStore(settings);
+    try {
+      if (verb === 'save') {
+        const snapshot = await saveSnapshot(store.db, values.chain ? [values.chain] : undefined, new Date());
+        await writeFile(file, `${JSON.stringify(snapshot, null, 2)}\n`);
+        process.stdout.write(`Saved ${snapshot.ChainIds.length} chain(s) to ${file}\n`);
+      } else {
+        const input: unknown = JSON.parse(await readFile(file, 'utf8'));
+        const result = await store.db.transaction().execute(async (trx) => {
+          await store.lockChains(trx, await allChainIds(trx));
+          return loadSnapshot(trx, input);
+        });
+        process.stdout.write(`Loaded ${result.records} records into ${result.chainIds.length} chain(s) from ${file}\n`);
+      }
+    } finally {
+      await store.close();
+    }
     return 0;
   }
   if (command !== 'serve') {
@@ -100,7 +130,8 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
-    const known = error instanceof SettingsError || error instanceof TenancySeedError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    const known = error instanceof SettingsError || error instanceof TenancySeedError || error instanceof ApiError || error instanceof SyntaxError
+      || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
     process.stderr.write(`loyalty-connector: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
     process.exit(1);
   },

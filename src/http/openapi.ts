@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { controlEndpoints, controlPrefix, type ControlEndpoint } from '../control/contract.ts';
 import { ErrorBody } from '../contract/common.ts';
 import { operations } from '../contract/index.ts';
 import { operationPath, type OperationDeclaration } from '../contract/operation.ts';
@@ -103,6 +104,27 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       },
     };
   }
+  for (const endpoint of Object.values(controlEndpoints) as ControlEndpoint[]) {
+    const path = `${controlPrefix}${endpoint.path.replace(/:(\w+)/g, '{$1}')}`;
+    const parameters = [
+      ...Object.keys(((endpoint.params as { properties?: object } | undefined)?.properties) ?? {}).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...Object.entries(((endpoint.querystring as { properties?: Record<string, unknown> } | undefined)?.properties) ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema: plain(schema) })),
+    ];
+    const operation = {
+      operationId: `control_${endpoint.method.toLowerCase()}_${endpoint.path.replace(/[/:]+/g, '_').replace(/^_|_$/g, '')}`,
+      summary: endpoint.summary,
+      description: 'Control plane: present only when CONTROL_API is on; needs `Authorization: Bearer <ADMIN_TOKEN>` when ADMIN_TOKEN is set.',
+      tags: ['control'],
+      ...(parameters.length ? { parameters } : {}),
+      ...(endpoint.body ? { requestBody: { required: true, content: { 'application/json': { schema: componentRef(endpoint.body, components) } } } } : {}),
+      responses: {
+        200: { description: 'Success.', content: { 'application/json': { schema: componentRef(endpoint.response, components) } } },
+        400: { description: errorDescriptions[400], content: { 'application/json': { schema: errorSchema } } },
+        401: { description: 'Missing or wrong admin token.', content: { 'application/json': { schema: errorSchema } } },
+      },
+    };
+    paths[path] = { ...(paths[path] as object | undefined), [endpoint.method.toLowerCase()]: operation };
+  }
   return {
     openapi: '3.1.0',
     info: {
@@ -111,7 +133,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       description: 'The customer-loyalty surface of the hotel Connector API: loyalty programs, tiers and memberships, and the customers and companies they point at. Every response carries a Request-Id header.',
     },
     servers: [{ url: '/' }],
-    tags: [...resources].map((name) => ({ name })),
+    tags: [...[...resources].map((name) => ({ name })), { name: 'control', description: 'The control plane for testing integrations (CONTROL_API=on).' }],
     paths,
     components: { schemas: components },
   };

@@ -33,7 +33,11 @@ describe.each(dialects)('the OpenAPI document ($name)', (dialect) => {
 
   it('documents every operation of the registry with its request, success and error responses', () => {
     const names = Object.keys(operations);
-    expect(Object.keys(openApiDocument.paths).sort()).toEqual(names.map((n) => `/api/connector/v1/${n}`).sort());
+    const apiPaths = Object.keys(openApiDocument.paths).filter((path) => path.startsWith('/api/'));
+    expect(apiPaths.sort()).toEqual(names.map((n) => `/api/connector/v1/${n}`).sort());
+    const controlPaths = Object.entries(openApiDocument.paths).filter(([path]) => path.startsWith('/_connector/'));
+    expect(controlPaths.length).toBeGreaterThan(0);
+    for (const [, item] of controlPaths) for (const operation of Object.values(item as object)) expect(operation.tags).toEqual(['control']);
     for (const name of names) {
       const post = openApiDocument.paths[`/api/connector/v1/${name}`].post;
       expect(post.requestBody.content['application/json'].schema).toBeTruthy();
