@@ -35,6 +35,7 @@ declare module 'fastify' {
     /** Set by fault injection: the rule (or `prefer`) that answered for the server. */
     injectedFault?: string;
     journalPayload?: unknown;
+    journalStart?: number;
   }
 }
 
@@ -87,7 +88,7 @@ export class Journal {
     const bodyBytes = Number(request.headers['content-length'] ?? 0);
     this.entries[this.next] = {
       id: request.id,
-      time: Date.now() - durationMs,
+      time: request.journalStart ?? Date.now() - durationMs,
       method: request.method,
       path: request.url.split('?')[0]!,
       body: request.body,
@@ -138,6 +139,9 @@ export class Journal {
 
 /** Records every call of the API (not the control plane, the docs or the probes). */
 export function registerJournal(app: FastifyInstance, journal: Journal): void {
+  app.addHook('onRequest', async (request) => {
+    request.journalStart = Date.now();
+  });
   app.addHook('onSend', async (request, _reply, payload) => {
     if (request.url.startsWith(apiPrefix)) request.journalPayload = payload;
     return payload;

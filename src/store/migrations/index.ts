@@ -7,6 +7,7 @@ import { accountsMigration } from './0003-accounts.ts';
 import { loyaltyTiersMigration } from './0004-loyalty-tiers.ts';
 import { loyaltyMembershipsMigration } from './0005-loyalty-memberships.ts';
 import { rateWindowsMigration } from './0006-rate-windows.ts';
+import { membershipTimeIndexesMigration } from './0007-membership-time-indexes.ts';
 
 export function migrationProvider(capabilities: Capabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export function migrationProvider(capabilities: Capabilities): MigrationProvider
     '0004-loyalty-tiers': loyaltyTiersMigration(capabilities),
     '0005-loyalty-memberships': loyaltyMembershipsMigration(capabilities),
     '0006-rate-windows': rateWindowsMigration(capabilities),
+    '0007-membership-time-indexes': membershipTimeIndexesMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
