@@ -14,13 +14,7 @@ export interface LoyaltyProgramRecord {
   readonly activityState: string;
 }
 
-export interface NewLoyaltyProgram {
-  readonly id: string;
-  readonly chainId: string;
-  readonly name: string;
-  readonly code: string;
-  readonly type: string;
-  readonly subscription: string;
+export interface NewLoyaltyProgram extends Omit<LoyaltyProgramRecord, 'seq' | 'activityState'> {
   readonly now: string;
 }
 
