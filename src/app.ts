@@ -45,6 +45,16 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
     logger: {
       level: settings.logLevel,
       redact: { paths: redactedPaths, censor: '[redacted]' },
+      // The query string is never logged: a client may put a token there by mistake.
+      serializers: {
+        req: (request: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+          method: request.method,
+          url: request.url.split('?')[0],
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
       ...(dependencies.logStream ? { stream: dependencies.logStream } : {}),
     },
     genReqId: generateRequestId,

@@ -24,6 +24,7 @@ interface Recorded {
   readonly path: string;
   readonly body: unknown;
   readonly bodyBytes: number;
+  readonly token: string | null;
   readonly payload: unknown;
   readonly status: number;
   readonly durationMs: number;
@@ -48,14 +49,30 @@ const secretFields = new Set(['ClientToken', 'AccessToken']);
 export const maskToken = (token: unknown) =>
   typeof token === 'string' && token.length > 0 ? (token.length > 12 ? `${token.slice(0, 4)}…${token.slice(-4)}` : '…') : null;
 
+/**
+ * The body as the journal shows it: credentials blanked at any depth, and a body that is not a JSON
+ * object (it may be nothing but a token) reduced to a note of its type.
+ */
 function redacted(body: unknown): unknown {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) copy[key] = secretFields.has(key) ? '[redacted]' : value;
-  return copy;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { NotAnObject: Array.isArray(body) ? 'array' : body === null ? 'null' : typeof body };
+  }
+  // The request's own tokens are blanked wherever the client put them, not only in their fields.
+  const secrets = [...secretFields].map((field) => (body as Record<string, unknown>)[field]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  const walk = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return secrets.some((secret) => value.includes(secret)) ? '[redacted]' : value;
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > 32) return '[too deep]';
+    if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) copy[key] = secretFields.has(key) ? '[redacted]' : walk(item, depth + 1);
+    return copy;
+  };
+  return walk(body, 0);
 }
 
 function parsePayload(payload: unknown): unknown {
+  if (payload !== null && typeof payload === 'object' && 'Truncated' in payload) return payload;
   if (typeof payload !== 'string') return payload === undefined || payload === null ? null : '[stream]';
   if (payload.length === 0) return null;
   if (payload.length > maxKeptBytes) return { Truncated: true, Bytes: payload.length };
@@ -85,15 +102,19 @@ export class Journal {
   }
 
   record(request: FastifyRequest, status: number, durationMs: number): void {
-    const bodyBytes = Number(request.headers['content-length'] ?? 0);
+    // Big bodies and answers are kept as a note of their size, never by reference, so the journal
+    // holds at most capacity × 64 KB of them.
+    const bodyBytes = Number(request.headers['content-length'] ?? Number.MAX_SAFE_INTEGER);
+    const payload = request.journalPayload;
     this.entries[this.next] = {
       id: request.id,
       time: request.journalStart ?? Date.now() - durationMs,
       method: request.method,
       path: request.url.split('?')[0]!,
-      body: request.body,
+      body: bodyBytes > maxKeptBytes ? undefined : request.body,
       bodyBytes,
-      payload: request.journalPayload,
+      token: maskToken((request.body as Record<string, unknown> | null | undefined)?.AccessToken),
+      payload: typeof payload === 'string' && payload.length > maxKeptBytes ? { Truncated: true, Bytes: payload.length } : payload,
       status,
       durationMs,
       fault: request.injectedFault ?? null,
@@ -125,10 +146,12 @@ export class Journal {
         Method: entry.method,
         Path: entry.path,
         Operation: operation,
-        Token: maskToken((entry.body as Record<string, unknown> | null)?.AccessToken),
+        Token: entry.token,
         Status: entry.status,
         DurationMs: Math.round(entry.durationMs * 100) / 100,
-        RequestBody: entry.bodyBytes > maxKeptBytes ? { Truncated: true, Bytes: entry.bodyBytes } : redacted(entry.body),
+        RequestBody: entry.bodyBytes > maxKeptBytes
+          ? { Truncated: true, Bytes: entry.bodyBytes === Number.MAX_SAFE_INTEGER ? null : entry.bodyBytes }
+          : redacted(entry.body),
         ResponseBody: parsePayload(entry.payload),
         Fault: entry.fault,
       });

@@ -5,22 +5,27 @@ import { invalidContentType, invalidJson, invalidParameter } from '../loyalty/er
 /** Text a database cannot keep as sent: NUL (PostgreSQL refuses it) or an unpaired surrogate (stored as U+FFFD). */
 const unstorable = (text: string) => text.includes('\0') || !(text as string & { isWellFormed(): boolean }).isWellFormed();
 
-/** The parameter path (`LoyaltyPrograms[0].Name`) of the first string or key that cannot be stored. */
-function pathOfUnstorable(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return unstorable(value) ? path : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = pathOfUnstorable(item, `${path}[${index}]`);
-      if (found !== undefined) return found;
+/**
+ * The parameter path (`LoyaltyPrograms[0].Name`) of the first string or key that cannot be stored.
+ * Walks with an explicit stack: a hostile body may nest far deeper than the call stack allows.
+ */
+function pathOfUnstorable(root: unknown): string | undefined {
+  const pending: [unknown, string][] = [[root, '']];
+  while (pending.length > 0) {
+    const [value, path] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (unstorable(value)) return path;
+    } else if (Array.isArray(value)) {
+      for (let index = value.length - 1; index >= 0; index--) pending.push([value[index], `${path}[${index}]`]);
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [key, item] = entries[index]!;
+        const here = path ? `${path}.${key}` : key;
+        if (unstorable(key)) return here;
+        pending.push([item, here]);
+      }
     }
-    return undefined;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const here = path ? `${path}.${key}` : key;
-    if (unstorable(key)) return here;
-    const found = pathOfUnstorable(item, here);
-    if (found !== undefined) return found;
   }
   return undefined;
 }
@@ -37,7 +42,7 @@ export function registerJsonBodies(app: FastifyInstance): void {
     }
     // Both can only arrive as \u escapes, so a cheap text check keeps the walk off the common path.
     // Refusing them here keeps both databases alike and every answer equal to what is stored.
-    const found = /\\u(0000|d[89a-f])/i.test(body as string) ? pathOfUnstorable(value, '') : undefined;
+    const found = /\\u(0000|d[89a-f])/i.test(body as string) ? pathOfUnstorable(value) : undefined;
     if (found !== undefined) {
       done(invalidParameter(found || 'request body', 'contains NUL (\\u0000) or an unpaired surrogate, which cannot be stored.'), undefined);
       return;

@@ -57,7 +57,7 @@ export async function addLoyaltyPrograms(
   });
   const taken = await store.selectActiveLoyaltyProgramsByCodes(db, chainId, [...firstIndexOfCode.keys()]);
   if (taken.length > 0) {
-    const index = items.findIndex((item) => taken.some((program) => program.code === item.Code));
+    const index = Math.max(0, items.findIndex((item) => taken.some((program) => program.code === item.Code)));
     throw ruleViolation(`LoyaltyPrograms[${index}]: an active loyalty program with Code '${items[index]!.Code}' already exists in the chain.`);
   }
   const stamp = toStoredTime(now);

@@ -66,10 +66,11 @@ const index = {
   account: 'loyalty_memberships_account_seq',
   number: 'loyalty_memberships_number',
   provider: 'loyalty_memberships_provider_id',
-  programState: 'loyalty_memberships_program_state_seq',
-  chainState: 'loyalty_memberships_chain_state_seq',
-  chainUpdated: 'loyalty_memberships_chain_updated',
-  chainCreated: 'loyalty_memberships_chain_created',
+  chain: 'loyalty_memberships_chain_state_seq',
+  chainState: 'loyalty_memberships_chain_activity_state_seq',
+  programState: 'loyalty_memberships_program_activity_state_seq',
+  updated: 'loyalty_memberships_chain_activity_updated',
+  created: 'loyalty_memberships_chain_activity_created',
 } as const;
 
 /** Every membership state: a program filter without MembershipStates walks one (program, state) range per state. */
@@ -124,17 +125,27 @@ function toRow(fields: Partial<MembershipFields>): MembershipColumns {
   return row;
 }
 
-/** Inserts in request order, in multi-row statements (an add carries up to 1000). */
+/**
+ * Inserts in request order (`seq` follows it), in one statement whatever the batch size: the rows travel
+ * as one JSON parameter that the database unpacks itself. Compiling 1000 rows of 15 bound values costs
+ * more than SQLite takes to insert them; one parameter costs nothing to compile or bind.
+ */
 export async function insertLoyaltyMemberships(db: Kysely<Database>, memberships: readonly NewLoyaltyMembership[], now: string): Promise<void> {
-  // 500 rows of 15 values stay under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
-  const chunk = 500;
-  for (let start = 0; start < memberships.length; start += chunk) {
-    const values = memberships.slice(start, start + chunk).map((m) => sql`(${sql.join([
-      m.id, m.chainId, m.accountId, m.loyaltyProgramId, m.loyaltyTierId, m.state, m.isPrimary ? 1 : 0, m.membershipNumber,
-      m.providerMembershipId, m.points, m.expirationDate, m.url, 'Active', now, now,
-    ])})`);
-    await sql`insert into loyalty_memberships (${insertColumns}) values ${sql.join(values)}`.execute(db);
+  if (memberships.length === 0) return;
+  const rows = JSON.stringify(memberships.map((m) => [
+    m.id, m.chainId, m.accountId, m.loyaltyProgramId, m.loyaltyTierId, m.state, m.isPrimary ? 1 : 0, m.membershipNumber,
+    m.providerMembershipId, m.points, m.expirationDate, m.url,
+  ]));
+  if (isPostgres(db)) {
+    await sql`insert into loyalty_memberships (${insertColumns})
+      select r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, (r->>6)::integer, r->>7, r->>8, (r->>9)::integer, r->>10, r->>11, 'Active', ${now}, ${now}
+      from json_array_elements(${rows}::json) with ordinality as t(r, n) order by n`.execute(db);
+    return;
   }
+  await sql`insert into loyalty_memberships (${insertColumns})
+    select r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7,
+      r.value ->> 8, r.value ->> 9, r.value ->> 10, r.value ->> 11, 'Active', ${now}, ${now}
+    from json_each(${rows}) as r order by r.key`.execute(db);
 }
 
 export async function updateLoyaltyMembership(db: Kysely<Database>, id: string, changes: Partial<MembershipFields>, now: string): Promise<void> {
@@ -150,14 +161,24 @@ export async function selectLoyaltyMembershipsByIds(
     where ${isIn(postgres, 'id', ids)} and ${isIn(postgres, 'chain_id', chainIds)}`);
 }
 
+/** What "one active membership per account and program" needs to know of a membership. */
+export type ActiveMembershipKey = Pick<LoyaltyMembershipRecord, 'id' | 'accountId' | 'loyaltyProgramId'>;
+
 /** Active memberships of these accounts (for "one per account and program"). */
 export async function selectActiveMembershipsOfAccounts(
   db: Kysely<Database>, accountIds: readonly string[],
-): Promise<LoyaltyMembershipRecord[]> {
+): Promise<ActiveMembershipKey[]> {
   if (accountIds.length === 0) return [];
   const postgres = isPostgres(db);
-  return rows(db, sql`select ${columns} from ${from(postgres, index.account)}
-    where ${isIn(postgres, 'account_id', accountIds)} and activity_state = 'Active'`);
+  // An add names up to 1000 accounts: one JSON (SQLite) or array (PostgreSQL) parameter, not 1000. The
+  // partial unique index (account_id, loyalty_program_id) WHERE activity_state = 'Active' holds exactly
+  // these rows; the literal condition lets both databases use it.
+  const accounts = postgres
+    ? sql`account_id = any(${sql.val(accountIds)})`
+    : sql`account_id in (select value from json_each(${JSON.stringify(accountIds)}))`;
+  const result = await sql<ActiveMembershipKey>`select id, account_id as "accountId", loyalty_program_id as "loyaltyProgramId"
+    from ${from(postgres, 'loyalty_memberships_active_account_program')} where ${accounts} and activity_state = 'Active'`.execute(db);
+  return result.rows;
 }
 
 /** Clears the primary flag of an account's other active memberships in a chain. */
@@ -194,55 +215,55 @@ export async function firstActiveMembershipOf(
 // ---------------------------------------------------------------------------------------------
 // getAll: one driving index per request, chosen by the most selective filter present; the other
 // filters are checked on the rows that index yields. The work of a page is bounded by the filter
-// (the rows of the named ids, accounts, numbers; the rows of a time interval, at most three months;
-// or `count` rows per (program, state) or (chain, activity state) range), never by the table size.
+// (the rows of the named ids, accounts or numbers; the index entries of a time interval, at most three
+// months; or `count` rows per (program, activity state, state) or (chain, activity state[, state])
+// range), never by the size of the table.
 
-type Condition = 'chain' | 'activity' | 'ids' | 'accounts' | 'programs' | 'states' | 'numbers' | 'providers' | 'created' | 'updated' | 'seq';
+type Condition = 'chain' | 'activity' | 'ids' | 'accounts' | 'programs' | 'states' | 'numbers' | 'providers' | 'created' | 'updated';
 
-type Path =
-  /** A key the rows are looked up by; the matches are sorted by seq (they are few). */
-  | { readonly kind: 'key'; readonly index: string; readonly column: string; readonly values: readonly string[]; readonly uses: Condition }
-  /** A time interval within the chains; the rows in it are sorted by seq. */
-  | { readonly kind: 'range'; readonly index: string; readonly column: 'updated_utc' | 'created_utc'; readonly range: StoredRange; readonly uses: Condition }
-  /** The newest `count` rows of each (first, second) key pair, already in seq order, merged. */
-  | {
-    readonly kind: 'arms'; readonly index: string;
-    readonly first: { readonly column: string; readonly values: readonly string[] };
-    readonly second: { readonly column: string; readonly values: readonly string[] };
-    readonly uses: readonly Condition[];
-  };
+interface Key {
+  readonly column: string;
+  readonly values: readonly string[];
+}
 
-/** The driving index of a filter, most selective first. Exported for the plans in BENCHMARKS.md and tests. */
-export function membershipQueryPath(filter: LoyaltyMembershipFilter): Path {
-  if (filter.ids) return { kind: 'key', index: index.id, column: 'id', values: filter.ids, uses: 'ids' };
-  if (filter.membershipNumbers) return { kind: 'key', index: index.number, column: 'membership_number', values: filter.membershipNumbers, uses: 'numbers' };
-  if (filter.providerMembershipIds) {
-    return { kind: 'key', index: index.provider, column: 'provider_membership_id', values: filter.providerMembershipIds, uses: 'providers' };
-  }
-  if (filter.accountIds) return { kind: 'key', index: index.account, column: 'account_id', values: filter.accountIds, uses: 'accounts' };
-  if (filter.updated) return { kind: 'range', index: index.chainUpdated, column: 'updated_utc', range: filter.updated, uses: 'updated' };
-  if (filter.created) return { kind: 'range', index: index.chainCreated, column: 'created_utc', range: filter.created, uses: 'created' };
+export type MembershipQueryPath =
+  /** Rows looked up by a key (few per value), then sorted by seq. */
+  | { readonly kind: 'key'; readonly index: string; readonly key: Key; readonly uses: readonly Condition[] }
+  /** A time interval within (chain, activity state): `seq` from the index alone, sorted; then the page's rows. */
+  | { readonly kind: 'range'; readonly index: string; readonly column: 'updated_utc' | 'created_utc'; readonly range: StoredRange; readonly uses: readonly Condition[] }
+  /** The newest `count` rows of each combination of key values, each already in seq order, merged. */
+  | { readonly kind: 'arms'; readonly index: string; readonly keys: readonly Key[]; readonly uses: readonly Condition[] };
+
+const distinct = (values: readonly string[]) => [...new Set(values)];
+const combinations = (keys: readonly Key[]) => keys.reduce((n, key) => n * key.values.length, 1);
+
+/** The driving index of a filter, most selective first. */
+export function membershipQueryPath(filter: LoyaltyMembershipFilter): MembershipQueryPath {
+  const key = (indexName: string, column: string, values: readonly string[], uses: Condition): MembershipQueryPath =>
+    ({ kind: 'key', index: indexName, key: { column, values }, uses: [uses] });
+  if (filter.ids) return key(index.id, 'id', filter.ids, 'ids');
+  if (filter.membershipNumbers) return key(index.number, 'membership_number', filter.membershipNumbers, 'numbers');
+  if (filter.providerMembershipIds) return key(index.provider, 'provider_membership_id', filter.providerMembershipIds, 'providers');
+  if (filter.accountIds) return key(index.account, 'account_id', filter.accountIds, 'accounts');
+  const chain = { column: 'chain_id', values: distinct(filter.chainIds) };
+  const activity = { column: 'activity_state', values: distinct(filter.activityStates) };
+  const states = { column: 'state', values: distinct(filter.states ?? allStates) };
+  if (filter.updated) return { kind: 'range', index: index.updated, column: 'updated_utc', range: filter.updated, uses: ['chain', 'activity', 'updated'] };
+  if (filter.created) return { kind: 'range', index: index.created, column: 'created_utc', range: filter.created, uses: ['chain', 'activity', 'created'] };
   if (filter.programIds) {
-    const states = filter.states ?? allStates;
-    if (new Set(filter.programIds).size * new Set(states).size <= maxArms) {
-      return {
-        kind: 'arms', index: index.programState,
-        first: { column: 'loyalty_program_id', values: filter.programIds }, second: { column: 'state', values: states },
-        uses: ['programs', 'states'],
-      };
-    }
+    const keys = [{ column: 'loyalty_program_id', values: distinct(filter.programIds) }, activity, states];
+    if (combinations(keys) <= maxArms) return { kind: 'arms', index: index.programState, keys, uses: ['programs', 'activity', 'states'] };
   }
-  return {
-    kind: 'arms', index: index.chainState,
-    first: { column: 'chain_id', values: filter.chainIds }, second: { column: 'activity_state', values: filter.activityStates },
-    uses: ['chain', 'activity'],
-  };
+  if (filter.states) {
+    const keys = [chain, activity, states];
+    if (combinations(keys) <= maxArms) return { kind: 'arms', index: index.chainState, keys, uses: ['chain', 'activity', 'states'] };
+  }
+  return { kind: 'arms', index: index.chain, keys: [chain, activity], uses: ['chain', 'activity'] };
 }
 
 /** Every condition of the filter and the page, except those the path's index already applies. */
-function residualConditions(postgres: boolean, filter: LoyaltyMembershipFilter, page: PageRequest, path: Path): RawBuilder<unknown>[] {
-  const used = new Set<Condition>(typeof path.uses === 'string' ? [path.uses] : path.uses);
-  if (path.kind === 'range') used.add('chain');
+function residualConditions(postgres: boolean, filter: LoyaltyMembershipFilter, page: PageRequest, path: MembershipQueryPath): RawBuilder<unknown>[] {
+  const used = new Set<Condition>(path.uses);
   const conditions: RawBuilder<unknown>[] = [];
   const list = (name: Condition, column: string, values: readonly string[] | undefined) => {
     if (values && !used.has(name)) conditions.push(isIn(postgres, column, values));
@@ -262,6 +283,7 @@ function residualConditions(postgres: boolean, filter: LoyaltyMembershipFilter, 
   return conditions;
 }
 
+/** The page's rows, newest first (the columns of LoyaltyMembershipRecord). Exported for bench/explain.ts. */
 export function listLoyaltyMembershipsQuery(
   db: Kysely<Database>, filter: LoyaltyMembershipFilter, page: PageRequest,
 ): RawBuilder<LoyaltyMembershipRecord> {
@@ -269,37 +291,66 @@ export function listLoyaltyMembershipsQuery(
   const path = membershipQueryPath(filter);
   const residual = residualConditions(postgres, filter, page, path);
   const where = (driving: readonly RawBuilder<unknown>[]) => and([...driving, ...residual]);
+  const limit = page.count;
 
-  if (path.kind === 'key' || path.kind === 'range') {
-    const driving = path.kind === 'key'
-      ? [isIn(postgres, path.column, path.values)]
-      : [isIn(postgres, 'chain_id', filter.chainIds), sql`${sql.raw(path.column)} >= ${path.range.from}`, sql`${sql.raw(path.column)} < ${path.range.to}`];
+  if (path.kind === 'key') {
+    const driving = [isIn(postgres, path.key.column, path.key.values)];
     if (postgres) {
-      // The fence keeps PostgreSQL on the selective index instead of a backward walk of `seq`.
+      // The fence keeps PostgreSQL on the selective index rather than a backward walk of `seq` with a filter.
       return sql`with m as materialized (select ${columns} from loyalty_memberships where ${where(driving)})
-        select * from m order by seq desc limit ${page.count}`;
+        select * from m order by seq desc limit ${limit}`;
     }
-    return sql`select ${columns} from ${from(false, path.index)} where ${where(driving)} order by seq desc limit ${page.count}`;
+    return sql`select ${columns} from ${from(false, path.index)} where ${where(driving)} order by seq desc limit ${limit}`;
   }
 
-  // Distinct keys: a value named twice must not walk its range twice (and return its rows twice).
-  const first = { column: path.first.column, values: [...new Set(path.first.values)] };
-  const second = { column: path.second.column, values: [...new Set(path.second.values)] };
-  if (postgres) {
-    return sql`select m.* from unnest(${sql.val(first.values)}::text[]) as k1(v) cross join unnest(${sql.val(second.values)}::text[]) as k2(v)
-      cross join lateral (select ${columns} from loyalty_memberships
-        where ${where([sql`${sql.raw(first.column)} = k1.v`, sql`${sql.raw(second.column)} = k2.v`])}
-        order by seq desc limit ${page.count}) m
-      order by m.seq desc limit ${page.count}`;
+  if (path.kind === 'range') {
+    const column = sql.raw(path.column);
+    const driving = [
+      isIn(postgres, 'chain_id', filter.chainIds), isIn(postgres, 'activity_state', filter.activityStates),
+      sql`${column} >= ${path.range.from}`, sql`${column} < ${path.range.to}`,
+    ];
+    // Without other conditions the inner select reads the index alone (it holds chain, activity state,
+    // time and seq): the interval's entries are sorted as integers, and only the page's rows are read.
+    if (postgres) {
+      // The fence makes PostgreSQL collect the interval first (an ORDER BY seq LIMIT alone tempts it into a
+      // backward walk of `seq` that filters on the time, unbounded for an interval in the past).
+      return sql`with r as materialized (select seq from loyalty_memberships where ${where(driving)})
+        select ${columns} from loyalty_memberships where seq in (select seq from r order by seq desc limit ${limit}) order by seq desc`;
+    }
+    return sql`select ${columns} from loyalty_memberships
+      where seq in (select seq from ${from(false, path.index)} where ${where(driving)} order by seq desc limit ${limit})
+      order by seq desc`;
   }
-  const arms = first.values.flatMap((a) => second.values.map((b) =>
-    sql<LoyaltyMembershipRecord>`select ${columns} from ${from(false, path.index)}
-      where ${where([sql`${sql.raw(first.column)} = ${a}`, sql`${sql.raw(second.column)} = ${b}`])}
-      order by seq desc limit ${page.count}`));
+
+  // One arm per combination of key values, each the newest `count` rows of its index range. SQLite names
+  // the index and merges the arms, already in seq order. PostgreSQL plans each arm with its values known
+  // (a lateral join over the values would hide them and make every key look equally common).
+  const tuples = path.keys.reduce<string[][]>((acc, key) => acc.flatMap((tuple) => key.values.map((value) => [...tuple, value])), [[]]);
+  const arms = tuples.map((tuple) => sql<LoyaltyMembershipRecord>`select ${columns} from ${from(postgres, path.index)}
+    where ${where(path.keys.map((key, i) => sql`${sql.raw(key.column)} = ${tuple[i]}`))}
+    order by seq desc limit ${limit}`);
   if (arms.length === 1) return arms[0]!;
-  // A compound SELECT ordered by seq: SQLite merges the arms (each already in seq order) and stops at the limit.
-  return sql`${sql.join(arms.map((arm) => sql`select * from (${arm})`), sql` union all `)} order by seq desc limit ${page.count}`;
+  if (postgres) {
+    return sql`select * from (${sql.join(arms.map((arm) => sql`(${arm})`), sql` union all `)}) m order by seq desc limit ${limit}`;
+  }
+  // A compound SELECT ordered by seq: SQLite merges the arms (each at most `count` rows) and stops at the limit.
+  return sql`${sql.join(arms.map((arm) => sql`select * from (${arm})`), sql` union all `)} order by seq desc limit ${limit}`;
 }
+
+/**
+ * The page as one JSON text built by the database, parsed once here: far cheaper than a driver building
+ * 14 values per row (a page of 100 memberships costs about half as much). The keys are the record's.
+ */
+function asJsonPage(postgres: boolean, query: RawBuilder<LoyaltyMembershipRecord>): RawBuilder<{ page: string | LoyaltyMembershipRecord[] | null }> {
+  if (postgres) return sql`select json_agg(r order by r.seq desc) as page from (${query}) r`;
+  return sql`select '[' || group_concat(json_object(${sql.raw(recordKeys.map((k) => `'${k}', "${k}"`).join(', '))}), ',' order by seq desc) || ']' as page
+    from (${query})`;
+}
+
+const recordKeys = [
+  'seq', 'id', 'chainId', 'accountId', 'loyaltyProgramId', 'loyaltyTierId', 'state', 'isPrimary', 'membershipNumber',
+  'providerMembershipId', 'points', 'expirationDate', 'url', 'activityState',
+] as const satisfies readonly (keyof LoyaltyMembershipRecord)[];
 
 export async function listLoyaltyMemberships(
   db: Kysely<Database>, filter: LoyaltyMembershipFilter, page: PageRequest,
@@ -308,5 +359,10 @@ export async function listLoyaltyMemberships(
     filter.chainIds, filter.activityStates, filter.ids, filter.programIds, filter.accountIds, filter.states,
     filter.membershipNumbers, filter.providerMembershipIds,
   )) return [];
-  return rows(db, listLoyaltyMembershipsQuery(db, filter, page));
+  const postgres = isPostgres(db);
+  const { rows: [row] } = await asJsonPage(postgres, listLoyaltyMembershipsQuery(db, filter, page)).execute(db);
+  const result = row?.page ?? null;
+  if (result === null) return [];
+  // node-postgres parses json itself; SQLite hands back the text.
+  return typeof result === 'string' ? JSON.parse(result) as LoyaltyMembershipRecord[] : result;
 }

@@ -1,5 +1,11 @@
 // Tokens -> Principal. Tokens are only ever held as SHA-256 hashes: the database stores hashes, the
 // lookup is by hash, and the client token is compared to the stored hash in constant time.
+//
+// A successful authentication is remembered for a few seconds per database (keyed by the access token's
+// hash, never the token), so a client's stream of requests costs one lookup per TTL instead of two queries
+// per request. The client token is still hashed and compared in constant time on every request. Refusals
+// are never cached: a token becomes valid as soon as it is in the database; a token disabled by a tenancy
+// seed (applied on start, possibly by another instance) stops working within the TTL.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
@@ -14,12 +20,49 @@ export type Authentication =
 
 const refuse = (reason: string): Authentication => ({ ok: false, reason });
 
+/** How long a successful authentication is reused. */
+export const authenticationTtlMs = 5_000;
+/** Distinct access tokens remembered per database; the oldest entry goes first. */
+const maxRemembered = 10_000;
+
+interface Remembered {
+  readonly clientTokenHash: Buffer;
+  readonly authentication: Authentication;
+  readonly expires: number;
+}
+
+const remembered = new WeakMap<Kysely<Database>, Map<string, Remembered>>();
+
+function memoryOf(db: Kysely<Database>): Map<string, Remembered> {
+  let memory = remembered.get(db);
+  if (!memory) {
+    memory = new Map();
+    remembered.set(db, memory);
+  }
+  return memory;
+}
+
+/** Forgets the authentications remembered for this database (after a change of tokens or enterprises). */
+export function forgetAuthentications(db: Kysely<Database>): void {
+  remembered.delete(db);
+}
+
 export async function authenticate(db: Kysely<Database>, clientToken: string, accessToken: string): Promise<Authentication> {
   const accessTokenHash = hashToken(accessToken);
+  const clientTokenHash = createHash('sha256').update(clientToken, 'utf8').digest();
+  const memory = memoryOf(db);
+  const now = Date.now();
+  const known = memory.get(accessTokenHash);
+  if (known) {
+    if (known.expires > now && timingSafeEqual(clientTokenHash, known.clientTokenHash)) return known.authentication;
+    // Expired, or another client token: ask the database (which gives the refusal its reason).
+    memory.delete(accessTokenHash);
+  }
+
   const record = await selectAccessToken(db, accessTokenHash);
-  const clientTokenHash = Buffer.from(hashToken(clientToken), 'hex');
   if (!record) return refuse('Invalid AccessToken: the access token is not valid.');
-  if (!timingSafeEqual(clientTokenHash, Buffer.from(record.clientTokenHash, 'hex'))) {
+  const storedClientTokenHash = Buffer.from(record.clientTokenHash, 'hex');
+  if (!timingSafeEqual(clientTokenHash, storedClientTokenHash)) {
     return refuse('Invalid ClientToken: the client token is not valid for this access token.');
   }
   if (!record.clientEnabled) return refuse('The integration is disabled.');
@@ -27,7 +70,7 @@ export async function authenticate(db: Kysely<Database>, clientToken: string, ac
   const enterprises = record.enterprises.filter((e) => e.enabled).map(({ id, chainId }) => ({ id, chainId }));
   if (enterprises.length === 0) return refuse('The enterprise is disabled.');
   if (!record.isPortfolio && record.enterprises.length !== enterprises.length) return refuse('The enterprise is disabled.');
-  return {
+  const authentication: Authentication = {
     ok: true,
     principal: {
       accessTokenHash,
@@ -38,4 +81,7 @@ export async function authenticate(db: Kysely<Database>, clientToken: string, ac
       portfolioEnterpriseId: record.portfolioEnterpriseId,
     },
   };
+  if (memory.size >= maxRemembered) memory.delete(memory.keys().next().value!);
+  memory.set(accessTokenHash, { clientTokenHash: storedClientTokenHash, authentication, expires: now + authenticationTtlMs });
+  return authentication;
 }

@@ -268,6 +268,18 @@ describe.each(dialects)('the request journal ($name)', (dialect) => {
     expect((await control(t, 'GET', '/journal')).body.Entries).toEqual([]);
   });
 
+  it('keeps a big body or answer as a note of its size, not the body', async () => {
+    const programs = Array.from({ length: 1000 }, (_, i) => ({ Name: `Big journal entry ${i} ${'x'.repeat(60)}`, Code: `BIG-${i}` }));
+    const added = await t.call('loyaltyPrograms/add', { ...gross, LoyaltyPrograms: programs });
+    expect(added.status).toBe(200);
+    const [entry] = (await control(t, 'GET', '/journal?Limit=1')).body.Entries;
+    expect(entry.Id).toBe(added.headers['request-id']);
+    expect(entry.RequestBody).toEqual({ Truncated: true, Bytes: expect.any(Number) });
+    expect(entry.RequestBody.Bytes).toBeGreaterThan(64 * 1024);
+    expect(entry.ResponseBody).toEqual({ Truncated: true, Bytes: expect.any(Number) });
+    expect(entry.Token).toBe('C66E…453D');
+  });
+
   it('keeps only the last JOURNAL_SIZE calls', async () => {
     for (let i = 0; i < 60; i++) await t.call('loyaltyPrograms/getAll', { ...gross, Limitation: { Count: 1 } });
     expect((await control(t, 'GET', '/journal')).body.Entries).toHaveLength(50);
