@@ -8,7 +8,7 @@ import { loyaltyTiersMigration } from './0004-loyalty-tiers.ts';
 import { loyaltyMembershipsMigration } from './0005-loyalty-memberships.ts';
 import { rateWindowsMigration } from './0006-rate-windows.ts';
 import { membershipTimeIndexesMigration } from './0007-membership-time-indexes.ts';
-import { pageIndexesMigration } from './0007-page-indexes.ts';
+import { pageIndexesMigration } from './0008-page-indexes.ts';
 
 export function migrationProvider(capabilities: Capabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -19,7 +19,7 @@ export function migrationProvider(capabilities: Capabilities): MigrationProvider
     '0005-loyalty-memberships': loyaltyMembershipsMigration(capabilities),
     '0006-rate-windows': rateWindowsMigration(capabilities),
     '0007-membership-time-indexes': membershipTimeIndexesMigration(capabilities),
-    '0007-page-indexes': pageIndexesMigration(capabilities),
+    '0008-page-indexes': pageIndexesMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
