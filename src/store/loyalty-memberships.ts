@@ -60,7 +60,7 @@ export interface LoyaltyMembershipFilter {
 }
 
 /** The indexes the queries below name (migrations 0005 and 0007). */
-const index = {
+export const membershipIndexes = {
   /** UNIQUE (id): the first UNIQUE constraint of the table in 0005, hence SQLite's name for it. */
   id: 'sqlite_autoindex_loyalty_memberships_1',
   account: 'loyalty_memberships_account_seq',
@@ -157,7 +157,7 @@ export async function selectLoyaltyMembershipsByIds(
 ): Promise<LoyaltyMembershipRecord[]> {
   if (ids.length === 0 || chainIds.length === 0) return [];
   const postgres = isPostgres(db);
-  return rows(db, sql`select ${columns} from ${from(postgres, index.id)}
+  return rows(db, sql`select ${columns} from ${from(postgres, membershipIndexes.id)}
     where ${isIn(postgres, 'id', ids)} and ${isIn(postgres, 'chain_id', chainIds)}`);
 }
 
@@ -241,24 +241,24 @@ const combinations = (keys: readonly Key[]) => keys.reduce((n, key) => n * key.v
 export function membershipQueryPath(filter: LoyaltyMembershipFilter): MembershipQueryPath {
   const key = (indexName: string, column: string, values: readonly string[], uses: Condition): MembershipQueryPath =>
     ({ kind: 'key', index: indexName, key: { column, values }, uses: [uses] });
-  if (filter.ids) return key(index.id, 'id', filter.ids, 'ids');
-  if (filter.membershipNumbers) return key(index.number, 'membership_number', filter.membershipNumbers, 'numbers');
-  if (filter.providerMembershipIds) return key(index.provider, 'provider_membership_id', filter.providerMembershipIds, 'providers');
-  if (filter.accountIds) return key(index.account, 'account_id', filter.accountIds, 'accounts');
+  if (filter.ids) return key(membershipIndexes.id, 'id', filter.ids, 'ids');
+  if (filter.membershipNumbers) return key(membershipIndexes.number, 'membership_number', filter.membershipNumbers, 'numbers');
+  if (filter.providerMembershipIds) return key(membershipIndexes.provider, 'provider_membership_id', filter.providerMembershipIds, 'providers');
+  if (filter.accountIds) return key(membershipIndexes.account, 'account_id', filter.accountIds, 'accounts');
   const chain = { column: 'chain_id', values: distinct(filter.chainIds) };
   const activity = { column: 'activity_state', values: distinct(filter.activityStates) };
   const states = { column: 'state', values: distinct(filter.states ?? allStates) };
-  if (filter.updated) return { kind: 'range', index: index.updated, column: 'updated_utc', range: filter.updated, uses: ['chain', 'activity', 'updated'] };
-  if (filter.created) return { kind: 'range', index: index.created, column: 'created_utc', range: filter.created, uses: ['chain', 'activity', 'created'] };
+  if (filter.updated) return { kind: 'range', index: membershipIndexes.updated, column: 'updated_utc', range: filter.updated, uses: ['chain', 'activity', 'updated'] };
+  if (filter.created) return { kind: 'range', index: membershipIndexes.created, column: 'created_utc', range: filter.created, uses: ['chain', 'activity', 'created'] };
   if (filter.programIds) {
     const keys = [{ column: 'loyalty_program_id', values: distinct(filter.programIds) }, activity, states];
-    if (combinations(keys) <= maxArms) return { kind: 'arms', index: index.programState, keys, uses: ['programs', 'activity', 'states'] };
+    if (combinations(keys) <= maxArms) return { kind: 'arms', index: membershipIndexes.programState, keys, uses: ['programs', 'activity', 'states'] };
   }
   if (filter.states) {
     const keys = [chain, activity, states];
-    if (combinations(keys) <= maxArms) return { kind: 'arms', index: index.chainState, keys, uses: ['chain', 'activity', 'states'] };
+    if (combinations(keys) <= maxArms) return { kind: 'arms', index: membershipIndexes.chainState, keys, uses: ['chain', 'activity', 'states'] };
   }
-  return { kind: 'arms', index: index.chain, keys: [chain, activity], uses: ['chain', 'activity'] };
+  return { kind: 'arms', index: membershipIndexes.chain, keys: [chain, activity], uses: ['chain', 'activity'] };
 }
 
 /** Every condition of the filter and the page, except those the path's index already applies. */
