@@ -108,7 +108,12 @@ function rateWindowsFor(settings: Settings, store: Store): RateWindows | undefin
  * then any seeds given in code (tests).
  */
 export async function openStore(settings: Settings, extraSeeds: readonly TenancySeed[] = []): Promise<OpenedStore> {
-  const store = await connect(settings.databaseUrl, { poolSize: settings.databasePoolSize, statementTimeoutMs: settings.statementTimeoutMs });
+  const serving = { poolSize: settings.databasePoolSize, statementTimeoutMs: settings.statementTimeoutMs };
+  // On PostgreSQL the statement timeout is for requests: migrations and a large seed get a pool of
+  // their own without it. (A SQLite store is one connection, and ':memory:' must stay the same one.)
+  const separateSetup = /^postgres(ql)?:\/\//.test(settings.databaseUrl);
+  const store = await connect(settings.databaseUrl, separateSetup ? { poolSize: 2 } : serving);
+  let tenancySeeds: TenancySeed[];
   try {
     await migrate(store);
     const [source, seed] = settings.tenantsFile
@@ -119,9 +124,12 @@ export async function openStore(settings: Settings, extraSeeds: readonly Tenancy
     for (const [index, extra] of extraSeeds.entries()) {
       await applyTenancySeed(store.db, `seed ${index}`, extra, new Date(), application);
     }
-    return Object.assign(store, { tenancySeeds: [seed, ...extraSeeds] });
+    tenancySeeds = [seed, ...extraSeeds];
   } catch (error) {
     await store.close();
     throw error;
   }
+  if (!separateSetup) return Object.assign(store, { tenancySeeds });
+  await store.close();
+  return Object.assign(await connect(settings.databaseUrl, serving), { tenancySeeds });
 }
