@@ -5,7 +5,7 @@
 // (chain_id, activity_state, seq) index for almost every query (two equality columns look selective) and
 // walk a whole chain to find a handful of rows. SQLite gets `INDEXED BY`; PostgreSQL, whose planner has
 // statistics, gets query shapes that cannot go wrong: a MATERIALIZED CTE around the selective filter, or
-// a LATERAL top-N per key. See BENCHMARKS.md for the plan of every filter.
+// a UNION ALL of one top-N per key, each planned with its value. See BENCHMARKS.md for every plan.
 import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Updateable } from 'kysely';
 import { LoyaltyMembershipState } from '../contract/loyalty-memberships.ts';
 import type { Database, LoyaltyMembershipTable } from './database.ts';
@@ -59,11 +59,13 @@ export interface LoyaltyMembershipFilter {
   readonly updated?: StoredRange;
 }
 
-/** The indexes the queries below name (migrations 0005 and 0007). */
+/** The indexes the queries below name (migrations 0005, 0007 and 0008). */
 export const membershipIndexes = {
   /** UNIQUE (id): the first UNIQUE constraint of the table in 0005, hence SQLite's name for it. */
   id: 'sqlite_autoindex_loyalty_memberships_1',
   account: 'loyalty_memberships_account_seq',
+  /** Partial UNIQUE (account_id, loyalty_program_id) WHERE activity_state = 'Active'. */
+  activeAccountProgram: 'loyalty_memberships_active_account_program',
   number: 'loyalty_memberships_number',
   provider: 'loyalty_memberships_provider_id',
   chain: 'loyalty_memberships_chain_state_seq',
@@ -76,7 +78,10 @@ export const membershipIndexes = {
 /** Every membership state: a program filter without MembershipStates walks one (program, state) range per state. */
 const allStates: readonly string[] = (LoyaltyMembershipState as unknown as { enum: string[] }).enum;
 
-/** More (key, key) ranges than this and a page merges too many: the chain's own order is walked instead. */
+/**
+ * More key combinations than this and a page would merge too many ranges (SQLite refuses more than 500
+ * terms in a compound SELECT): a broader index is walked instead, the extra keys checked on its rows.
+ */
 const maxArms = 64;
 
 const columns = sql.raw(
@@ -177,7 +182,7 @@ export async function selectActiveMembershipsOfAccounts(
     ? sql`account_id = any(${sql.val(accountIds)})`
     : sql`account_id in (select value from json_each(${JSON.stringify(accountIds)}))`;
   const result = await sql<ActiveMembershipKey>`select id, account_id as "accountId", loyalty_program_id as "loyaltyProgramId"
-    from ${from(postgres, 'loyalty_memberships_active_account_program')} where ${accounts} and activity_state = 'Active'`.execute(db);
+    from ${from(postgres, membershipIndexes.activeAccountProgram)} where ${accounts} and activity_state = 'Active'`.execute(db);
   return result.rows;
 }
 
@@ -232,7 +237,9 @@ export type MembershipQueryPath =
   /** A time interval within (chain, activity state): `seq` from the index alone, sorted; then the page's rows. */
   | { readonly kind: 'range'; readonly index: string; readonly column: 'updated_utc' | 'created_utc'; readonly range: StoredRange; readonly uses: readonly Condition[] }
   /** The newest `count` rows of each combination of key values, each already in seq order, merged. */
-  | { readonly kind: 'arms'; readonly index: string; readonly keys: readonly Key[]; readonly uses: readonly Condition[] };
+  | { readonly kind: 'arms'; readonly index: string; readonly keys: readonly Key[]; readonly uses: readonly Condition[] }
+  /** The table in seq order, every condition checked on its rows (only for scopes of very many chains). */
+  | { readonly kind: 'scan'; readonly uses: readonly Condition[] };
 
 const distinct = (values: readonly string[]) => [...new Set(values)];
 const combinations = (keys: readonly Key[]) => keys.reduce((n, key) => n * key.values.length, 1);
@@ -258,7 +265,11 @@ export function membershipQueryPath(filter: LoyaltyMembershipFilter): Membership
     const keys = [chain, activity, states];
     if (combinations(keys) <= maxArms) return { kind: 'arms', index: membershipIndexes.chainState, keys, uses: ['chain', 'activity', 'states'] };
   }
-  return { kind: 'arms', index: membershipIndexes.chain, keys: [chain, activity], uses: ['chain', 'activity'] };
+  if (combinations([chain, activity]) <= maxArms) {
+    return { kind: 'arms', index: membershipIndexes.chain, keys: [chain, activity], uses: ['chain', 'activity'] };
+  }
+  // A portfolio of dozens of chains covers much of the table: its rows come soon in seq order.
+  return { kind: 'scan', uses: [] };
 }
 
 /** Every condition of the filter and the page, except those the path's index already applies. */
@@ -322,6 +333,11 @@ export function listLoyaltyMembershipsQuery(
       order by seq desc`;
   }
 
+  if (path.kind === 'scan') {
+    return sql`select ${columns} from ${sql.raw(postgres ? 'loyalty_memberships' : 'loyalty_memberships not indexed')}
+      where ${and(residual)} order by seq desc limit ${limit}`;
+  }
+
   // One arm per combination of key values, each the newest `count` rows of its index range. SQLite names
   // the index and merges the arms, already in seq order. PostgreSQL plans each arm with its values known
   // (a lateral join over the values would hide them and make every key look equally common).
@@ -337,21 +353,6 @@ export function listLoyaltyMembershipsQuery(
   return sql`${sql.join(arms.map((arm) => sql`select * from (${arm})`), sql` union all `)} order by seq desc limit ${limit}`;
 }
 
-/**
- * The page as one JSON text built by the database, parsed once here: far cheaper than a driver building
- * 14 values per row (a page of 100 memberships costs about half as much). The keys are the record's.
- */
-function asJsonPage(postgres: boolean, query: RawBuilder<LoyaltyMembershipRecord>): RawBuilder<{ page: string | LoyaltyMembershipRecord[] | null }> {
-  if (postgres) return sql`select json_agg(r order by r.seq desc) as page from (${query}) r`;
-  return sql`select '[' || group_concat(json_object(${sql.raw(recordKeys.map((k) => `'${k}', "${k}"`).join(', '))}), ',' order by seq desc) || ']' as page
-    from (${query})`;
-}
-
-const recordKeys = [
-  'seq', 'id', 'chainId', 'accountId', 'loyaltyProgramId', 'loyaltyTierId', 'state', 'isPrimary', 'membershipNumber',
-  'providerMembershipId', 'points', 'expirationDate', 'url', 'activityState',
-] as const satisfies readonly (keyof LoyaltyMembershipRecord)[];
-
 export async function listLoyaltyMemberships(
   db: Kysely<Database>, filter: LoyaltyMembershipFilter, page: PageRequest,
 ): Promise<LoyaltyMembershipRecord[]> {
@@ -359,10 +360,5 @@ export async function listLoyaltyMemberships(
     filter.chainIds, filter.activityStates, filter.ids, filter.programIds, filter.accountIds, filter.states,
     filter.membershipNumbers, filter.providerMembershipIds,
   )) return [];
-  const postgres = isPostgres(db);
-  const { rows: [row] } = await asJsonPage(postgres, listLoyaltyMembershipsQuery(db, filter, page)).execute(db);
-  const result = row?.page ?? null;
-  if (result === null) return [];
-  // node-postgres parses json itself; SQLite hands back the text.
-  return typeof result === 'string' ? JSON.parse(result) as LoyaltyMembershipRecord[] : result;
+  return rows(db, listLoyaltyMembershipsQuery(db, filter, page));
 }

@@ -1,0 +1,531 @@
+// The benchmark: the real server against a bare Fastify route answering a canned body of the same
+// size, side by side in one run, scenario by scenario, with autocannon.
+//
+//   npx tsx bench/run.ts [--quick] [--database ./data/bench-1m.db | postgres://…?schema=bench_1m] [--json out.json]
+//
+// Each server runs in a process of its own (bench/server.ts) and autocannon runs in this one, so the
+// load generator never competes with a server's event loop. Only one load runs at a time.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFile, readFile } from 'node:fs/promises';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { connect } from '../src/store/connect.ts';
+import { insertCustomers } from '../src/store/accounts.ts';
+import { demoTenancy } from '../src/tenancy/demo.ts';
+import { seed } from './seed.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const base = '/api/connector/v1';
+
+/** The published demo token pair of the gross enterprise (test/helpers/tenancy.ts `gross`). */
+const gross = {
+  ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
+  AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
+  Client: 'Loyalty Connector bench 1.0.0',
+};
+
+export interface Measurement {
+  readonly requestsPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly requests: number;
+  readonly errors: number;
+}
+
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly description: string;
+  readonly responseBytes: number;
+  readonly app: Measurement;
+  readonly baseline: Measurement;
+  /** app requests/s ÷ baseline requests/s. */
+  readonly ratio: number;
+  readonly rssMb: number;
+}
+
+export interface BenchReport {
+  readonly startedAt: string;
+  readonly quick: boolean;
+  readonly database: string;
+  readonly memberships: number;
+  readonly machine: { nproc: number; cpu: string; totalMemGb: number; freeMemGb: number; node: string; platform: string };
+  readonly settings: { durationSec: number; warmupSec: number; connections: number; addRequests: number };
+  readonly scenarios: ScenarioResult[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server processes.
+
+interface ServerProcess {
+  readonly port: number;
+  readonly child: ChildProcess;
+  ask(type: 'rss' | 'close'): Promise<unknown>;
+  ask(type: 'canned', body: string): Promise<unknown>;
+}
+
+function startServer(args: string[], execArgv: string[] = []): Promise<ServerProcess> {
+  const child = fork(join(here, 'server.ts'), args, {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let next = 0;
+  const waiting = new Map<number, (value: unknown) => void>();
+  return new Promise((resolvePort, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench server ${args[0]} exited with ${code}`)));
+    child.on('message', (message: { port?: number; id?: number; value?: unknown }) => {
+      if (message.port !== undefined) {
+        resolvePort({
+          port: message.port,
+          child,
+          ask(type: string, body?: string) {
+            const id = ++next;
+            return new Promise((answer) => {
+              waiting.set(id, answer);
+              child.send({ id, type, ...(body !== undefined ? { body } : {}) });
+            });
+          },
+        } as ServerProcess);
+      } else if (message.id !== undefined) {
+        waiting.get(message.id)?.(message.value);
+        waiting.delete(message.id);
+      }
+    });
+  });
+}
+
+/** Resolves after `ms` without keeping the process alive. */
+const delay = (ms: number) => new Promise((done) => setTimeout(done, ms).unref());
+
+async function stopServer(server: ServerProcess): Promise<void> {
+  const exited = new Promise((done) => server.child.once('exit', done));
+  await Promise.race([server.ask('close'), delay(5000)]);
+  await Promise.race([exited, delay(5000)]);
+  if (server.child.exitCode === null) server.child.kill('SIGKILL');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios.
+
+type Body = Record<string, unknown>;
+
+interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly path: string;
+  /** Builds each request's body; `context` is per connection. */
+  readonly body: (context: Record<string, unknown>) => Body;
+  /** Sees each response (the pagination walk reads its cursor). */
+  readonly onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+  /** A fixed number of requests on one connection (latency per request), instead of a timed load. */
+  readonly sequential?: number;
+}
+
+interface Fixtures {
+  readonly accountSets: string[][];
+  readonly programIds: string[];
+  readonly membershipIds: string[];
+  readonly freshCustomerIds: string[];
+  readonly chainProgramIds: string[];
+  readonly memberships: number;
+}
+
+const grossChainId = (demoTenancy().Chains ?? [])[0]!.Id.toLowerCase();
+
+/** Reads what the scenarios need from the seeded database and adds fresh customers for the adds. */
+async function prepareFixtures(database: string, freshCustomers: number): Promise<Fixtures> {
+  const store = await connect(database);
+  try {
+    const db = store.db;
+    const total = Number((await sql<{ n: number }>`select count(*) as n from loyalty_memberships`.execute(db)).rows[0]!.n);
+    const maxSeq = Number((await sql<{ m: number }>`select max(seq) as m from loyalty_memberships`.execute(db)).rows[0]!.m ?? 0);
+    if (total < 200) throw new Error(`${store.description} holds ${total} memberships: seed it first (npx tsx bench/seed.ts).`);
+
+    // Accounts of the gross chain with active memberships, from memberships spread over the table.
+    const step = Math.max(1, Math.floor(maxSeq / 4000));
+    const sample = await db.selectFrom('loyalty_memberships').select(['account_id', 'seq'])
+      .where('chain_id', '=', grossChainId).where('activity_state', '=', 'Active')
+      .where(sql<boolean>`seq % ${step} = 0`).limit(4000).execute();
+    const accounts = [...new Set(sample.map((r) => r.account_id))];
+    const counts = new Map<string, number>();
+    for (let i = 0; i < accounts.length; i += 500) {
+      const rows = await db.selectFrom('loyalty_memberships').select(['account_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('account_id', 'in', accounts.slice(i, i + 500)).where('activity_state', '=', 'Active').groupBy('account_id').execute();
+      for (const row of rows) counts.set(row.account_id, Number(row.n));
+    }
+    // Sets of accounts holding at least 110 active memberships together: each answers a full page of 100.
+    const accountSets: string[][] = [];
+    let current: string[] = [];
+    let held = 0;
+    for (const account of accounts) {
+      current.push(account);
+      held += counts.get(account) ?? 0;
+      if (held >= 110) {
+        accountSets.push(current);
+        current = [];
+        held = 0;
+        if (accountSets.length === 32) break;
+      }
+    }
+    if (accountSets.length === 0) throw new Error('not enough accounts with memberships for the AccountIds scenario');
+
+    const programs = await db.selectFrom('loyalty_memberships').select(['loyalty_program_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('chain_id', '=', grossChainId).where(sql<boolean>`seq % ${step} = 0`)
+      .groupBy('loyalty_program_id').orderBy('n', 'desc').limit(2).execute();
+    const chainPrograms = await db.selectFrom('loyalty_programs').select('id')
+      .where('chain_id', '=', grossChainId).where('activity_state', '=', 'Active').orderBy('seq').execute();
+    const memberships = await db.selectFrom('loyalty_memberships').select('id')
+      .where('chain_id', '=', grossChainId).where('activity_state', '=', 'Active')
+      .where(sql<boolean>`seq % ${Math.max(1, Math.floor(maxSeq / 2000))} = 0`).limit(2000).execute();
+
+    // Fresh customers, so every add of 1000 memberships passes the rules (one per account and program).
+    const now = new Date().toISOString();
+    const freshCustomerIds = Array.from({ length: freshCustomers }, () => randomUUID());
+    await db.transaction().execute((trx) => insertCustomers(trx, freshCustomerIds.map((id, i) => ({
+      id, chainId: grossChainId, firstName: 'Bench', lastName: 'Fresh', email: `bench.fresh.${id}@example.com`,
+      phone: null, loyaltyCode: `BENCH-${i}`,
+    })), now));
+
+    return {
+      accountSets,
+      programIds: programs.map((p) => p.loyalty_program_id),
+      membershipIds: memberships.map((m) => m.id),
+      freshCustomerIds,
+      chainProgramIds: chainPrograms.map((p) => p.id),
+      memberships: total,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Removes what the run added (fresh customers and their memberships), so runs can be repeated. */
+async function cleanUp(database: string, customerIds: readonly string[]): Promise<void> {
+  const store = await connect(database);
+  try {
+    for (let i = 0; i < customerIds.length; i += 500) {
+      const ids = customerIds.slice(i, i + 500);
+      await store.db.deleteFrom('loyalty_memberships').where('account_id', 'in', ids).execute();
+      await store.db.deleteFrom('customers').where('id', 'in', ids).execute();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+function scenarios(fixtures: Fixtures, addRequests: number): Scenario[] {
+  let accountTurn = 0;
+  let updateTurn = 0;
+  let addTurn = 0;
+  const programs = fixtures.chainProgramIds;
+  const cursorOf = (body: string): string | null => {
+    const at = body.lastIndexOf('"Cursor":');
+    if (at < 0) return null;
+    const match = /^"Cursor":"([0-9a-f-]{36})"/.exec(body.slice(at));
+    return match ? match[1]! : null;
+  };
+  return [
+    {
+      name: 'memberships.getAll AccountIds',
+      description: 'loyaltyMemberships/getAll, Count 100, AccountIds filter (a set of accounts holding 110+ memberships)',
+      path: `${base}/loyaltyMemberships/getAll`,
+      body: () => ({ ...gross, AccountIds: fixtures.accountSets[accountTurn++ % fixtures.accountSets.length], Limitation: { Count: 100 } }),
+    },
+    {
+      name: 'memberships.getAll Programs+States',
+      description: 'loyaltyMemberships/getAll, Count 100, LoyaltyProgramIds (2) + MembershipStates (Enrolled, Pending)',
+      path: `${base}/loyaltyMemberships/getAll`,
+      body: () => ({ ...gross, LoyaltyProgramIds: fixtures.programIds, MembershipStates: ['Enrolled', 'Pending'], Limitation: { Count: 100 } }),
+    },
+    {
+      name: 'memberships.getAll page walk',
+      description: 'loyaltyMemberships/getAll, Count 100, no filter, each request the next page by Cursor (per connection)',
+      path: `${base}/loyaltyMemberships/getAll`,
+      body: (context) => ({ ...gross, Limitation: { Count: 100, Cursor: (context.cursor as string | undefined) ?? null } }),
+      onResponse: (_status, body, context) => {
+        context.cursor = cursorOf(body) ?? undefined;
+      },
+    },
+    {
+      name: 'programs.getAll',
+      description: 'loyaltyPrograms/getAll, Count 100 (the chain\'s programs)',
+      path: `${base}/loyaltyPrograms/getAll`,
+      body: () => ({ ...gross, Limitation: { Count: 100 } }),
+    },
+    {
+      name: 'memberships.update 1',
+      description: 'loyaltyMemberships/update of one membership (Points), a different membership each time',
+      path: `${base}/loyaltyMemberships/update`,
+      body: () => {
+        const turn = updateTurn++;
+        return {
+          ...gross,
+          LoyaltyMembershipUpdates: [{
+            LoyaltyMembershipId: fixtures.membershipIds[turn % fixtures.membershipIds.length], Points: { Value: (turn * 37) % 100_000 },
+          }],
+        };
+      },
+    },
+    {
+      name: 'memberships.add 1000',
+      description: 'loyaltyMemberships/add of 1000 memberships for fresh customers, one request at a time (latency per request)',
+      path: `${base}/loyaltyMemberships/add`,
+      sequential: addRequests,
+      body: () => {
+        // Turn t enrols customers [1000·k, 1000·k + 1000) in program p: never twice the same pair.
+        const turn = addTurn++;
+        const blocks = Math.floor(fixtures.freshCustomerIds.length / 1000);
+        const block = turn % blocks;
+        const program = programs[Math.floor(turn / blocks) % programs.length]!;
+        return {
+          ...gross,
+          LoyaltyMemberships: fixtures.freshCustomerIds.slice(block * 1000, block * 1000 + 1000).map((accountId, i) => ({
+            AccountId: accountId, LoyaltyProgramId: program, IsPrimary: i % 10 === 0, State: 'Enrolled',
+            MembershipNumber: `B${turn}-${i}`, Points: i * 7, ExpirationDate: '2030-12-31',
+          })),
+        };
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load.
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+interface LoadOptions {
+  readonly port: number;
+  readonly scenario: Scenario;
+  readonly connections: number;
+  readonly durationSec: number;
+  /** Overrides duration: this many requests on one connection. */
+  readonly amount?: number;
+}
+
+async function load(options: LoadOptions): Promise<Measurement> {
+  const { scenario } = options;
+  const latencies: number[] = [];
+  let errors = 0;
+  let ok = 0;
+  const started = performance.now();
+  let finished = started;
+  const request: autocannon.Request = {
+    method: 'POST',
+    path: scenario.path,
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (next, context) => ({ ...next, body: JSON.stringify(scenario.body(context as Record<string, unknown>)) }),
+    ...(scenario.onResponse
+      ? { onResponse: (status: number, body: string, context: object) => scenario.onResponse!(status, body, context as Record<string, unknown>) }
+      : {}),
+  };
+  const settings: autocannon.Options = {
+    url: `http://127.0.0.1:${options.port}`,
+    connections: options.amount ? 1 : options.connections,
+    pipelining: 1,
+    ...(options.amount ? { amount: options.amount } : { duration: options.durationSec }),
+    timeout: 60,
+    // autocannon notices the end of a timed load on a sampling tick: 100 ms ticks end it on time.
+    sampleInt: 100,
+    requests: [request],
+  };
+  const result = await new Promise<autocannon.Result>((done, fail) => {
+    const instance = autocannon(settings, (error, outcome) => (error ? fail(error) : done(outcome)));
+    instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+      finished = performance.now();
+      if (status >= 200 && status < 300) {
+        ok++;
+        latencies.push(responseTime);
+      } else {
+        errors++;
+      }
+    });
+  });
+  errors += result.errors + result.timeouts;
+  const seconds = (finished - started) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requestsPerSec: seconds > 0 ? ok / seconds : 0,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    requests: ok,
+    errors,
+  };
+}
+
+async function post(port: number, path: string, body: Body): Promise<{ status: number; text: string }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output.
+
+const columns = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'baseline req/s', 'baseline p50 ms', 'ratio', 'RSS MB', 'bytes', 'errors'] as const;
+
+export function formatTable(results: readonly ScenarioResult[]): string {
+  const rows = results.map((r) => [
+    r.scenario,
+    r.app.requestsPerSec.toFixed(0),
+    r.app.p50Ms.toFixed(2),
+    r.app.p99Ms.toFixed(2),
+    r.baseline.requestsPerSec.toFixed(0),
+    r.baseline.p50Ms.toFixed(2),
+    r.ratio.toFixed(2),
+    r.rssMb.toFixed(0),
+    String(r.responseBytes),
+    String(r.app.errors),
+  ]);
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
+  return [line(columns), `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function describeDatabase(database: string): string {
+  return /^postgres/.test(database) ? database.replace(/\/\/[^@/]*@/, '//') : database;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const usage = `Usage: npx tsx bench/run.ts [options]
+  --quick                 a 2,000-membership database in a temp dir, half a second per load
+  --database <path|url>   the seeded database (default ./data/bench-1m.db)
+  --json <file>           also write the results as JSON
+  --compare <file>        a JSON of an earlier run: print this run's median latencies against it
+  --duration <s>          seconds per load (default 10; quick 0.5)
+  --connections <n>       concurrent connections (default 10)
+  --add-requests <n>      requests of the add scenario (default 30; quick 3)
+  --only <text>           only the scenarios whose name contains this text
+  --cpu-prof              write a CPU profile of the app server to ./data/profiles
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' }, database: { type: 'string' }, json: { type: 'string' }, compare: { type: 'string' },
+      duration: { type: 'string' }, connections: { type: 'string' }, 'add-requests': { type: 'string' },
+      only: { type: 'string' }, 'cpu-prof': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return;
+  }
+  const quick = values.quick ?? false;
+  const durationSec = Number(values.duration ?? (quick ? 0.5 : 10));
+  const warmupSec = quick ? 0.2 : 2;
+  const connections = Number(values.connections ?? 10);
+  const addRequests = Number(values['add-requests'] ?? (quick ? 3 : 30));
+  const began = performance.now();
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const progress = (line: string) => say(`[${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+
+  let temporary: string | undefined;
+  let database = values.database ?? './data/bench-1m.db';
+  if (quick && !values.database) {
+    temporary = mkdtempSync(join(tmpdir(), 'loyalty-bench-'));
+    database = join(temporary, 'bench.db');
+    const summary = await seed({ memberships: 2000, database });
+    progress(`Seeded a quick database: ${summary.memberships} memberships in ${summary.seconds.toFixed(2)} s`);
+  } else if (!/^postgres/.test(database)) {
+    database = resolve(database);
+    if (!existsSync(database)) throw new Error(`${database} does not exist: seed it first (npx tsx bench/seed.ts --memberships 1m --database ${database}).`);
+  }
+
+  // Add warm-up requests need fresh customers too: 20 programs take 20 adds per 1000 customers.
+  const addTotal = addRequests + 2;
+  const freshCustomers = 1000 * Math.max(1, Math.ceil(addTotal / 20));
+  const fixtures = await prepareFixtures(database, freshCustomers);
+  progress(`Fixtures ready (${fixtures.freshCustomerIds.length} fresh customers for the adds)`);
+  let servers: ServerProcess[] = [];
+  const results: ScenarioResult[] = [];
+  try {
+    const execArgv = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve('data/profiles')}`] : [];
+    const [app, baseline] = await Promise.all([startServer(['app', database], execArgv), startServer(['baseline'])]);
+    servers = [app, baseline];
+    progress(`Servers listening. Database: ${describeDatabase(database)} (${fixtures.memberships} memberships); ${durationSec} s per load, ${connections} connections, ${warmupSec} s warm-up`);
+
+    for (const scenario of scenarios(fixtures, addRequests)) {
+      if (values.only && !scenario.name.includes(values.only)) continue;
+      // One real answer: its size is the baseline's canned body, and it must be a 200.
+      const sample = await post(app.port, scenario.path, scenario.body({}));
+      if (sample.status !== 200) throw new Error(`${scenario.name}: the app answered ${sample.status}: ${sample.text.slice(0, 300)}`);
+      await baseline.ask('canned', sample.text);
+
+      const measure = async (port: number): Promise<Measurement> => {
+        if (scenario.sequential) {
+          await load({ port, scenario, connections: 1, durationSec: 0, amount: quick ? 1 : 2 });
+          return load({ port, scenario, connections: 1, durationSec: 0, amount: scenario.sequential });
+        }
+        await load({ port, scenario, connections, durationSec: warmupSec });
+        return load({ port, scenario, connections, durationSec });
+      };
+      const appMeasurement = await measure(app.port);
+      const rss = Number(await app.ask('rss'));
+      const baselineMeasurement = await measure(baseline.port);
+      const result: ScenarioResult = {
+        scenario: scenario.name,
+        description: scenario.description,
+        responseBytes: Buffer.byteLength(sample.text),
+        app: appMeasurement,
+        baseline: baselineMeasurement,
+        ratio: baselineMeasurement.requestsPerSec > 0 ? appMeasurement.requestsPerSec / baselineMeasurement.requestsPerSec : 0,
+        rssMb: rss / 1024 / 1024,
+      };
+      results.push(result);
+      progress(`${scenario.name}: ${appMeasurement.requestsPerSec.toFixed(0)} req/s (baseline ${baselineMeasurement.requestsPerSec.toFixed(0)}), p50 ${appMeasurement.p50Ms.toFixed(2)} ms`);
+    }
+  } finally {
+    await Promise.all(servers.map((server) => stopServer(server)));
+    progress('Servers stopped');
+    await cleanUp(database, fixtures.freshCustomerIds).catch((error: unknown) => say(`clean-up failed: ${String(error)}`));
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+    progress('Cleaned up');
+  }
+
+  const report: BenchReport = {
+    startedAt: new Date().toISOString(),
+    quick,
+    database: describeDatabase(database),
+    memberships: fixtures.memberships,
+    machine: {
+      nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', totalMemGb: totalmem() / 1024 ** 3, freeMemGb: freemem() / 1024 ** 3,
+      node: process.version, platform: `${process.platform} ${process.arch}`,
+    },
+    settings: { durationSec, warmupSec, connections, addRequests },
+    scenarios: results,
+  };
+  say('');
+  say(formatTable(results));
+  if (values.compare) {
+    const earlier = JSON.parse(await readFile(values.compare, 'utf8')) as BenchReport;
+    say('');
+    say(`Median latency against ${values.compare} (${earlier.memberships} memberships):`);
+    for (const result of results) {
+      const before = earlier.scenarios.find((s) => s.scenario === result.scenario);
+      if (before) say(`  ${result.scenario}: ${before.app.p50Ms.toFixed(2)} ms -> ${result.app.p50Ms.toFixed(2)} ms (${(result.app.p50Ms / before.app.p50Ms).toFixed(2)}x)`);
+    }
+  }
+  if (values.json) {
+    await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    say(`\nWrote ${values.json}`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

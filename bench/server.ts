@@ -1,0 +1,61 @@
+// A server process for bench/run.ts, started with child_process.fork:
+//   server.ts app <database>   the real app (buildApp on the seeded database, request limit off)
+//   server.ts baseline         a bare Fastify route (same Fastify) answering a canned body
+// It listens on a free port of 127.0.0.1 and talks to the parent over IPC: { port } once listening,
+// then answers { type: 'rss' }, { type: 'canned', body } (baseline) and { type: 'close' }.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { buildApp, openStore } from '../src/app.ts';
+import { loadSettings } from '../src/settings.ts';
+import type { Store } from '../src/store/connect.ts';
+
+type Message = { id: number; type: 'rss' } | { id: number; type: 'canned'; body: string } | { id: number; type: 'close' };
+
+const reply = (id: number, value: unknown) => process.send?.({ id, value });
+
+async function start(): Promise<void> {
+  const [mode, database] = process.argv.slice(2);
+  let app: FastifyInstance;
+  let store: Store | undefined;
+  let canned = '{}';
+  if (mode === 'app') {
+    // As in production (a TENANTS_FILE turns it off there too): no control plane or request journal.
+    const settings = loadSettings({ DATABASE_URL: database, RATE_LIMIT: 'off', LOG_LEVEL: 'warn', CONTROL_API: process.env.BENCH_CONTROL_API ?? 'off' });
+    store = await openStore(settings);
+    app = buildApp(settings, { store });
+  } else if (mode === 'baseline') {
+    app = Fastify({ logger: false });
+    // A bare route: the default JSON body parser, no schema, no hooks; the body is sent as it is.
+    app.post('/*', async (_request, response) => response.type('application/json; charset=utf-8').send(canned));
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+
+  process.on('message', (message: Message) => {
+    if (message.type === 'rss') reply(message.id, process.memoryUsage().rss);
+    else if (message.type === 'canned') {
+      canned = message.body;
+      reply(message.id, Buffer.byteLength(canned));
+    } else if (message.type === 'close') {
+      void (async () => {
+        // Idle keep-alive connections would hold close() for the keep-alive timeout.
+        app.server.closeAllConnections();
+        await app.close();
+        await store?.close();
+        reply(message.id, true);
+        // exit (not a hard kill) so that --cpu-prof writes its profile.
+        setTimeout(() => process.exit(0), 50);
+      })();
+    }
+  });
+  // The parent went away: do not linger.
+  process.on('disconnect', () => process.exit(0));
+  process.send?.({ port: address.port });
+}
+
+start().catch((error: unknown) => {
+  process.stderr.write(`bench server: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
