@@ -147,7 +147,7 @@ export async function addLoyaltyMemberships(
   for (const m of memberships) if (m.isPrimary) lastPrimary.set(m.accountId, m.id);
   const final = memberships.map((m) => (m.isPrimary && lastPrimary.get(m.accountId) !== m.id ? { ...m, isPrimary: false } : m));
   const stamp = toStoredTime(now);
-  for (const accountId of lastPrimary.keys()) await store.clearPrimary(db, chainId, accountId, '', stamp);
+  await store.clearPrimaries(db, chainId, [...lastPrimary.keys()], stamp);
   await store.insertLoyaltyMemberships(db, final, stamp);
   const result = final.map((m) => toLoyaltyMembership({ ...m, seq: 0, isPrimary: m.isPrimary ? 1 : 0, activityState: 'Active' }));
   return { LoyaltyMemberships: result, Cursor: cursorOf(result) };

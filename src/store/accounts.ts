@@ -1,6 +1,9 @@
 // SQL for customers and companies, the accounts that loyalty memberships point at.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './database.ts';
+import { checkedOnRows, inIdList, isPostgres } from './dialect.ts';
+
+const and = (conditions: readonly RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
 import { matchesNothing, wherePage, whereTimeRange, type PageRequest, type StoredRange } from './pages.ts';
 
 export interface CustomerRecord {
@@ -162,11 +165,11 @@ export async function listCompanies(db: Kysely<Database>, filter: CompanyFilter,
 /** Which of these ids are active customers or companies of the chain. */
 export async function activeAccountIds(db: Kysely<Database>, chainId: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const customers = await db.selectFrom('customers').select('id')
-    .where('chain_id', '=', chainId).where('activity_state', '=', 'Active').where('id', 'in', ids).execute();
-  const companies = await db.selectFrom('companies').select('id')
-    .where('chain_id', '=', chainId).where('activity_state', '=', 'Active').where('id', 'in', ids).execute();
-  return new Set([...customers, ...companies].map((row) => row.id));
+  const postgres = isPostgres(db);
+  // The ids drive the lookup (their unique index); chain and state are checked on the rows found.
+  const where = and([inIdList(postgres, 'id', ids), checkedOnRows(postgres, 'chain_id', chainId), checkedOnRows(postgres, 'activity_state', 'Active')]);
+  const found = await sql<{ id: string }>`select id from customers where ${where} union all select id from companies where ${where}`.execute(db);
+  return new Set(found.rows.map((row) => row.id));
 }
 
 /** Ids already taken by customers or companies (seed upserts skip them). */

@@ -1,6 +1,8 @@
 // DATABASE_URL -> a Kysely instance, the dialect's capabilities, and the migrations run on it.
 // Code outside store/ never asks which database it talks to; it calls the Store's methods.
 import { mkdirSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
@@ -43,6 +45,49 @@ export interface ConnectOptions {
 
 export class StoreError extends Error {}
 
+/** SQLite's page cache per connection, in KiB (the default is 2 MiB): the hot part of a big table's indexes. */
+const sqliteCacheKib = 65_536;
+
+/**
+ * WAL checkpoints copy committed pages back into the database file and fsync it: tens of milliseconds
+ * after a large write. SQLite runs them inside the commit that crosses `wal_autocheckpoint`, so one
+ * request in a few would pay for them. A worker thread with a connection of its own runs them instead,
+ * PASSIVE (never waiting for readers or the writer). The request connection keeps a far higher
+ * automatic threshold as a backstop, should the worker ever stop.
+ */
+const checkpointEveryMs = 200;
+const backstopWalPages = 25_000;
+
+const checkpointerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.filename);
+db.pragma('busy_timeout = 0');
+let stopped = false;
+const timer = setInterval(() => {
+  if (stopped) return;
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closing: the next tick retries */ }
+}, workerData.everyMs);
+parentPort.on('message', () => { stopped = true; clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
+function startCheckpointer(filename: string): { stop(): Promise<void> } {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(checkpointerSource, { eval: true, workerData: { filename, driver, everyMs: checkpointEveryMs } });
+  worker.unref();
+  // A failed checkpointer leaves the backstop in charge; it must not take the server down.
+  worker.on('error', () => {});
+  return {
+    stop: () => new Promise((done) => {
+      worker.once('exit', () => done());
+      // Held again while it closes its connection, or the process could end before that.
+      worker.ref();
+      worker.postMessage('stop');
+      setTimeout(() => void worker.terminate(), 2000).unref();
+    }),
+  };
+}
+
 function openSqlite(url: string): Store {
   const filename = url === ':memory:' ? ':memory:' : resolve(url.replace(/^sqlite:(\/\/)?/, ''));
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
@@ -53,6 +98,9 @@ function openSqlite(url: string): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
+  database.pragma(`cache_size = -${sqliteCacheKib}`);
+  const checkpointer = filename === ':memory:' ? undefined : startCheckpointer(filename);
+  if (checkpointer) database.pragma(`wal_autocheckpoint = ${backstopWalPages}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return {
     db,
@@ -64,7 +112,10 @@ function openSqlite(url: string): Store {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 

@@ -6,9 +6,10 @@
 // walk a whole chain to find a handful of rows. SQLite gets `INDEXED BY`; PostgreSQL, whose planner has
 // statistics, gets query shapes that cannot go wrong: a MATERIALIZED CTE around the selective filter, or
 // a UNION ALL of one top-N per key, each planned with its value. See BENCHMARKS.md for every plan.
-import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Updateable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Updateable } from 'kysely';
 import { LoyaltyMembershipState } from '../contract/loyalty-memberships.ts';
 import type { Database, LoyaltyMembershipTable } from './database.ts';
+import { inIdList, isPostgres } from './dialect.ts';
 import { matchesNothing, type PageRequest, type StoredRange } from './pages.ts';
 
 export interface LoyaltyMembershipRecord {
@@ -66,6 +67,8 @@ export const membershipIndexes = {
   account: 'loyalty_memberships_account_seq',
   /** Partial UNIQUE (account_id, loyalty_program_id) WHERE activity_state = 'Active'. */
   activeAccountProgram: 'loyalty_memberships_active_account_program',
+  /** Partial UNIQUE (account_id, chain_id) WHERE activity_state = 'Active' AND is_primary = 1. */
+  primaryAccountChain: 'loyalty_memberships_primary_account_chain',
   number: 'loyalty_memberships_number',
   provider: 'loyalty_memberships_provider_id',
   chain: 'loyalty_memberships_chain_state_seq',
@@ -95,8 +98,6 @@ const insertColumns = sql.raw(
   'id, chain_id, account_id, loyalty_program_id, loyalty_tier_id, state, is_primary, membership_number, ' +
   'provider_membership_id, points, expiration_date, url, activity_state, created_utc, updated_utc',
 );
-
-const isPostgres = (db: Kysely<Database>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** `FROM loyalty_memberships`, naming the index on SQLite. */
 const from = (postgres: boolean, indexName: string) =>
@@ -175,12 +176,9 @@ export async function selectActiveMembershipsOfAccounts(
 ): Promise<ActiveMembershipKey[]> {
   if (accountIds.length === 0) return [];
   const postgres = isPostgres(db);
-  // An add names up to 1000 accounts: one JSON (SQLite) or array (PostgreSQL) parameter, not 1000. The
-  // partial unique index (account_id, loyalty_program_id) WHERE activity_state = 'Active' holds exactly
-  // these rows; the literal condition lets both databases use it.
-  const accounts = postgres
-    ? sql`account_id = any(${sql.val(accountIds)})`
-    : sql`account_id in (select value from json_each(${JSON.stringify(accountIds)}))`;
+  // The partial unique index (account_id, loyalty_program_id) WHERE activity_state = 'Active' holds
+  // exactly these rows; the literal condition lets both databases use it.
+  const accounts = inIdList(postgres, 'account_id', accountIds);
   const result = await sql<ActiveMembershipKey>`select id, account_id as "accountId", loyalty_program_id as "loyaltyProgramId"
     from ${from(postgres, membershipIndexes.activeAccountProgram)} where ${accounts} and activity_state = 'Active'`.execute(db);
   return result.rows;
@@ -192,6 +190,16 @@ export async function clearPrimary(db: Kysely<Database>, chainId: string, accoun
   // 'Active' AND is_primary = 1, which holds at most one row per account and chain.
   await sql`update loyalty_memberships set is_primary = 0, updated_utc = ${now}
     where account_id = ${accountId} and chain_id = ${chainId} and activity_state = 'Active' and is_primary = 1 and id <> ${exceptId}`
+    .execute(db);
+}
+
+/** Clears the primary flag of every active membership of these accounts in a chain (before an add). */
+export async function clearPrimaries(db: Kysely<Database>, chainId: string, accountIds: readonly string[], now: string): Promise<void> {
+  if (accountIds.length === 0) return;
+  const postgres = isPostgres(db);
+  // Named on SQLite: without statistics it would rather walk the chain's (chain_id, activity_state) index.
+  await sql`update ${from(postgres, membershipIndexes.primaryAccountChain)} set is_primary = 0, updated_utc = ${now}
+    where ${inIdList(postgres, 'account_id', accountIds)} and chain_id = ${chainId} and activity_state = 'Active' and is_primary = 1`
     .execute(db);
 }
 
