@@ -1,6 +1,6 @@
 // Customers and companies: the accounts memberships point at, as a documented subset of the
 // published operations. Fields the server does not keep are answered with neutral values.
-import { randomUUID } from 'node:crypto';
+import { newRecordId } from './identifiers.ts';
 import type { companyOperations } from '../contract/companies.ts';
 import type { customerOperations } from '../contract/customers.ts';
 import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
@@ -126,7 +126,7 @@ export async function addCustomer(
       return toCustomer((await store.selectCustomerById(db, existing.id))!);
     }
   }
-  const id = randomUUID();
+  const id = newRecordId();
   await store.insertCustomers(db, [{
     id, chainId, firstName: request.FirstName ?? null, lastName: request.LastName, email,
     phone: request.Phone ?? null, loyaltyCode: request.LoyaltyCode ?? null,
@@ -162,7 +162,7 @@ export async function addCompany(
   { db, principal, now }: OperationContext, request: OperationRequest<CompanyOps['companies/add']>,
 ): Promise<OperationResponse<CompanyOps['companies/add']>> {
   const chainId = chainForWrite(principal, request.ChainId);
-  const id = randomUUID();
+  const id = newRecordId();
   await store.insertCompanies(db, [{
     id, chainId, name: request.Name, invoiceable: request.Options.Invoiceable, addFeesToInvoices: request.Options.AddFeesToInvoices,
     addTaxDeductedPaymentToInvoices: request.Options.AddTaxDeductedPaymentToInvoices, externalIdentifier: request.ExternalIdentifier ?? null,

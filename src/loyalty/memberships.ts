@@ -1,6 +1,6 @@
 // Loyalty memberships: the rules of CONTRACT.md §2 and §4 over the store. A batch is validated whole
 // before anything is written; the request's transaction makes the writes all-or-nothing.
-import { randomUUID } from 'node:crypto';
+import { newRecordId } from './identifiers.ts';
 import type { loyaltyMembershipOperations } from '../contract/loyalty-memberships.ts';
 import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
 import type { Kysely } from 'kysely';
@@ -126,7 +126,7 @@ export async function addLoyaltyMemberships(
     if (enrolled.has(key)) throw ruleViolation(`${at}: the account already has an active membership in the loyalty program.`);
     enrolled.add(key);
     return {
-      id: randomUUID(),
+      id: newRecordId(),
       chainId,
       accountId,
       loyaltyProgramId: programId,

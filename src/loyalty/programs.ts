@@ -1,5 +1,5 @@
 // Loyalty programs: the rules of CONTRACT.md §2 and §4 over the store.
-import { randomUUID } from 'node:crypto';
+import { newRecordId } from './identifiers.ts';
 import type { loyaltyProgramOperations } from '../contract/loyalty-programs.ts';
 import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
 import * as store from '../store/loyalty-programs.ts';
@@ -62,7 +62,7 @@ export async function addLoyaltyPrograms(
   }
   const stamp = toStoredTime(now);
   const programs = items.map((item) => ({
-    id: randomUUID(),
+    id: newRecordId(),
     chainId,
     name: item.Name,
     code: item.Code,

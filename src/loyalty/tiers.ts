@@ -1,5 +1,5 @@
 // Loyalty tiers: the rules of CONTRACT.md §2 and §4 over the store.
-import { randomUUID } from 'node:crypto';
+import { newRecordId } from './identifiers.ts';
 import type { loyaltyTierOperations } from '../contract/loyalty-tiers.ts';
 import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
 import { selectLoyaltyProgramsByIds } from '../store/loyalty-programs.ts';
@@ -61,7 +61,7 @@ export async function addLoyaltyTiers(
     if (seen.has(key)) throw codeTaken(`LoyaltyTiers[${index}]`, item.Code);
     seen.set(key, index);
     if ((await store.selectActiveLoyaltyTiersByCodes(db, programId, [item.Code])).length > 0) throw codeTaken(`LoyaltyTiers[${index}]`, item.Code);
-    tiers.push({ id: randomUUID(), chainId, loyaltyProgramId: programId, name: item.Name, code: item.Code, ordering: item.Ordering });
+    tiers.push({ id: newRecordId(), chainId, loyaltyProgramId: programId, name: item.Name, code: item.Code, ordering: item.Ordering });
   }
   await store.insertLoyaltyTiers(db, tiers, toStoredTime(now));
   return { LoyaltyTiers: tiers.map(toLoyaltyTier) };
