@@ -47,6 +47,8 @@ export interface ScenarioResult {
   /** app requests/s ÷ baseline requests/s. */
   readonly ratio: number;
   readonly rssMb: number;
+  /** Share of the app's requests answered from its answer cache, in percent. */
+  readonly cachedPercent: number;
 }
 
 export interface BenchReport {
@@ -65,7 +67,7 @@ export interface BenchReport {
 interface ServerProcess {
   readonly port: number;
   readonly child: ChildProcess;
-  ask(type: 'rss' | 'close'): Promise<unknown>;
+  ask(type: 'rss' | 'close' | 'cache'): Promise<unknown>;
   ask(type: 'canned', body: string): Promise<unknown>;
 }
 
@@ -128,6 +130,7 @@ interface Scenario {
 
 interface Fixtures {
   readonly accountSets: string[][];
+  readonly distinctAccountSets: string[][];
   readonly programIds: string[];
   readonly membershipIds: string[];
   readonly freshCustomerIds: string[];
@@ -173,6 +176,19 @@ async function prepareFixtures(database: string, freshCustomers: number): Promis
       }
     }
     if (accountSets.length === 0) throw new Error('not enough accounts with memberships for the AccountIds scenario');
+    // Thousands of different sets (each starts one account later): no answer is asked for twice in a
+    // row of more than the answer cache holds, so every request goes to the database.
+    const distinctAccountSets: string[][] = [];
+    for (let start = 0; start < accounts.length; start++) {
+      const set: string[] = [];
+      let together = 0;
+      for (let i = start; i < accounts.length && together < 110; i++) {
+        set.push(accounts[i]!);
+        together += counts.get(accounts[i]!) ?? 0;
+      }
+      if (together < 110) break;
+      distinctAccountSets.push(set);
+    }
 
     const programs = await db.selectFrom('loyalty_memberships').select(['loyalty_program_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('chain_id', '=', grossChainId).where(sql<boolean>`seq % ${step} = 0`)
@@ -193,6 +209,7 @@ async function prepareFixtures(database: string, freshCustomers: number): Promis
 
     return {
       accountSets,
+      distinctAccountSets,
       programIds: programs.map((p) => p.loyalty_program_id),
       membershipIds: memberships.map((m) => m.id),
       freshCustomerIds,
@@ -220,6 +237,7 @@ async function cleanUp(database: string, customerIds: readonly string[]): Promis
 
 function scenarios(fixtures: Fixtures, addRequests: number): Scenario[] {
   let accountTurn = 0;
+  let distinctTurn = 0;
   let updateTurn = 0;
   let addTurn = 0;
   const programs = fixtures.chainProgramIds;
@@ -235,6 +253,12 @@ function scenarios(fixtures: Fixtures, addRequests: number): Scenario[] {
       description: 'loyaltyMemberships/getAll, Count 100, AccountIds filter (a set of accounts holding 110+ memberships)',
       path: `${base}/loyaltyMemberships/getAll`,
       body: () => ({ ...gross, AccountIds: fixtures.accountSets[accountTurn++ % fixtures.accountSets.length], Limitation: { Count: 100 } }),
+    },
+    {
+      name: 'memberships.getAll AccountIds, all distinct',
+      description: 'as AccountIds, but thousands of different sets in turn: each request a miss of the answer cache, answered by the database',
+      path: `${base}/loyaltyMemberships/getAll`,
+      body: () => ({ ...gross, AccountIds: fixtures.distinctAccountSets[distinctTurn++ % fixtures.distinctAccountSets.length], Limitation: { Count: 100 } }),
     },
     {
       name: 'memberships.getAll Programs+States',
@@ -372,7 +396,7 @@ async function post(port: number, path: string, body: Body): Promise<{ status: n
 // ---------------------------------------------------------------------------------------------
 // Output.
 
-const columns = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'baseline req/s', 'baseline p50 ms', 'ratio', 'RSS MB', 'bytes', 'errors'] as const;
+const columns = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'baseline req/s', 'baseline p50 ms', 'ratio', 'cached %', 'RSS MB', 'bytes', 'errors'] as const;
 
 export function formatTable(results: readonly ScenarioResult[]): string {
   const rows = results.map((r) => [
@@ -383,6 +407,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     r.baseline.requestsPerSec.toFixed(0),
     r.baseline.p50Ms.toFixed(2),
     r.ratio.toFixed(2),
+    r.cachedPercent.toFixed(0),
     r.rssMb.toFixed(0),
     String(r.responseBytes),
     String(r.app.errors),
@@ -408,6 +433,7 @@ const usage = `Usage: npx tsx bench/run.ts [options]
   --add-requests <n>      requests of the add scenario (default 30; quick 3)
   --only <text>           only the scenarios whose name contains this text
   --cpu-prof              write a CPU profile of the app server to ./data/profiles
+  --answer-cache <size>   the app's ANSWER_CACHE (default: the server's default, 64mb; off measures every read on the database)
 `;
 
 async function main(): Promise<void> {
@@ -415,7 +441,7 @@ async function main(): Promise<void> {
     options: {
       quick: { type: 'boolean' }, database: { type: 'string' }, json: { type: 'string' }, compare: { type: 'string' },
       duration: { type: 'string' }, connections: { type: 'string' }, 'add-requests': { type: 'string' },
-      only: { type: 'string' }, 'cpu-prof': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      only: { type: 'string' }, 'cpu-prof': { type: 'boolean' }, 'answer-cache': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -452,7 +478,7 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   try {
     const execArgv = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve('data/profiles')}`] : [];
-    const [app, baseline] = await Promise.all([startServer(['app', database], execArgv), startServer(['baseline'])]);
+    const [app, baseline] = await Promise.all([startServer(['app', database, ...(values['answer-cache'] ? [values['answer-cache']] : [])], execArgv), startServer(['baseline'])]);
     servers = [app, baseline];
     progress(`Servers listening. Database: ${describeDatabase(database)} (${fixtures.memberships} memberships); ${durationSec} s per load, ${connections} connections, ${warmupSec} s warm-up`);
 
@@ -471,7 +497,11 @@ async function main(): Promise<void> {
         await load({ port, scenario, connections, durationSec: warmupSec });
         return load({ port, scenario, connections, durationSec });
       };
+      type CacheCounts = { hits: number; misses: number };
+      const cacheBefore = await app.ask('cache') as CacheCounts;
       const appMeasurement = await measure(app.port);
+      const cacheAfter = await app.ask('cache') as CacheCounts;
+      const lookups = cacheAfter.hits - cacheBefore.hits + cacheAfter.misses - cacheBefore.misses;
       const rss = Number(await app.ask('rss'));
       const baselineMeasurement = await measure(baseline.port);
       const result: ScenarioResult = {
@@ -482,6 +512,8 @@ async function main(): Promise<void> {
         baseline: baselineMeasurement,
         ratio: baselineMeasurement.requestsPerSec > 0 ? appMeasurement.requestsPerSec / baselineMeasurement.requestsPerSec : 0,
         rssMb: rss / 1024 / 1024,
+        // Of all requests of the load (warm-up included); lookups are made by repeatable reads only.
+        cachedPercent: lookups > 0 ? (100 * (cacheAfter.hits - cacheBefore.hits)) / lookups : 0,
       };
       results.push(result);
       progress(`${scenario.name}: ${appMeasurement.requestsPerSec.toFixed(0)} req/s (baseline ${baselineMeasurement.requestsPerSec.toFixed(0)}), p50 ${appMeasurement.p50Ms.toFixed(2)} ms`);

@@ -1,25 +1,29 @@
 // A server process for bench/run.ts, started with child_process.fork:
-//   server.ts app <database>   the real app (buildApp on the seeded database, request limit off)
+//   server.ts app <database> [answer cache]   the real app (buildApp on the seeded database, request limit off)
 //   server.ts baseline         a bare Fastify route (same Fastify) answering a canned body
 // It listens on a free port of 127.0.0.1 and talks to the parent over IPC: { port } once listening,
-// then answers { type: 'rss' }, { type: 'canned', body } (baseline) and { type: 'close' }.
+// then answers { type: 'rss' }, { type: 'cache' } (answer cache statistics), { type: 'canned', body }
+// (baseline) and { type: 'close' }.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp, openStore } from '../src/app.ts';
 import { loadSettings } from '../src/settings.ts';
 import type { Store } from '../src/store/connect.ts';
 
-type Message = { id: number; type: 'rss' } | { id: number; type: 'canned'; body: string } | { id: number; type: 'close' };
+type Message = { id: number; type: 'rss' } | { id: number; type: 'cache' } | { id: number; type: 'canned'; body: string } | { id: number; type: 'close' };
 
 const reply = (id: number, value: unknown) => process.send?.({ id, value });
 
 async function start(): Promise<void> {
-  const [mode, database] = process.argv.slice(2);
+  const [mode, database, answerCache] = process.argv.slice(2);
   let app: FastifyInstance;
   let store: Store | undefined;
   let canned = '{}';
   if (mode === 'app') {
     // As in production (a TENANTS_FILE turns it off there too): no control plane or request journal.
-    const settings = loadSettings({ DATABASE_URL: database, RATE_LIMIT: 'off', LOG_LEVEL: 'warn', CONTROL_API: process.env.BENCH_CONTROL_API ?? 'off' });
+    const settings = loadSettings({
+      DATABASE_URL: database, RATE_LIMIT: 'off', LOG_LEVEL: 'warn', CONTROL_API: process.env.BENCH_CONTROL_API ?? 'off',
+      ...(answerCache ? { ANSWER_CACHE: answerCache } : {}),
+    });
     store = await openStore(settings);
     app = buildApp(settings, { store });
   } else if (mode === 'baseline') {
@@ -35,6 +39,7 @@ async function start(): Promise<void> {
 
   process.on('message', (message: Message) => {
     if (message.type === 'rss') reply(message.id, process.memoryUsage().rss);
+    else if (message.type === 'cache') reply(message.id, mode === 'app' ? app.answerCache.statistics() : { hits: 0, misses: 0 });
     else if (message.type === 'canned') {
       canned = message.body;
       reply(message.id, Buffer.byteLength(canned));

@@ -12,6 +12,7 @@ import { registerOpenApi } from './http/openapi.ts';
 import { redisRateWindows, type RateWindows } from './store/rate-windows.ts';
 import { generateRequestId, registerRequestId } from './http/request-id.ts';
 import { registerOperationRoutes } from './http/routes.ts';
+import { AnswerCache } from './http/answer-cache.ts';
 import { applyAccountsSeed } from './loyalty/accounts-seed.ts';
 import { FaultInjector } from './control/faults.ts';
 import { Journal, registerJournal } from './control/journal.ts';
@@ -84,7 +85,9 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   const faults = settings.controlApi ? new FaultInjector() : undefined;
   const journal = settings.controlApi && settings.journalSize > 0 ? new Journal(settings.journalSize) : undefined;
   if (journal) registerJournal(app, journal);
-  registerOperationRoutes(app, { store: dependencies.store, rateWindows, requestTimeoutMs: settings.requestTimeoutMs, faults });
+  const answers = new AnswerCache(settings.answerCacheBytes, () => dependencies.store.changeMark());
+  app.decorate('answerCache', answers);
+  registerOperationRoutes(app, { store: dependencies.store, rateWindows, requestTimeoutMs: settings.requestTimeoutMs, faults, answers });
   if (faults) {
     app.register(registerControlPlane, {
       store: dependencies.store,

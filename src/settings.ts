@@ -32,6 +32,8 @@ export interface Settings {
   readonly adminToken: string | undefined;
   /** How many API calls the request journal keeps (control plane only); 0 turns it off. */
   readonly journalSize: number;
+  /** Memory for answers of repeatable reads kept until the next write (SQLite only); 0 turns it off. */
+  readonly answerCacheBytes: number;
 }
 
 export class SettingsError extends Error {}
@@ -51,6 +53,7 @@ export const settingNames = {
   controlApi: 'CONTROL_API',
   adminToken: 'ADMIN_TOKEN',
   journalSize: 'JOURNAL_SIZE',
+  answerCache: 'ANSWER_CACHE',
 } as const;
 
 const defaults = {
@@ -63,6 +66,7 @@ const defaults = {
   requestTimeout: '30000',
   databasePoolSize: '10',
   statementTimeout: '30000',
+  answerCache: '64mb',
 };
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -126,6 +130,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     redisUrl: pick('redisUrl'),
     controlApi: parseSwitch(settingNames.controlApi, pick('controlApi')) ?? pick('tenantsFile') === undefined,
     adminToken: pick('adminToken'),
+    answerCacheBytes: /^\s*(off|0)\s*$/i.test(pick('answerCache') ?? '') ? 0 : parseByteSize(settingNames.answerCache, pick('answerCache', defaults.answerCache)!),
     journalSize: /^0$/.test(pick('journalSize') ?? '') ? 0 : parsePositiveInteger(settingNames.journalSize, pick('journalSize', '500')!, 100_000),
   };
 }

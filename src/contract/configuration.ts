@@ -74,6 +74,8 @@ export const configurationOperations = {
     resource: 'configuration',
     action: 'get',
     summary: 'Get configuration',
+    // NowUtc: the answer tells the time.
+    repeatable: false,
     request: RequestBody('ConfigurationGetParameters', {
       EnterpriseId: Nullable(Type.String({ format: 'uuid', description: 'Enterprise to describe; for portfolio tokens. Defaults to the token\'s enterprise.' })),
     }),

@@ -12,15 +12,22 @@ export interface OperationDeclaration<Req extends TObject = TObject, Res extends
   readonly page?: string;
   /** Reads run without a transaction; everything else runs in exactly one. */
   readonly writes: boolean;
+  /**
+   * The answer depends only on the stored records, the request and the caller: until something is
+   * written, the same request answers the same bytes (and may be answered from the answer cache).
+   * Reads are, unless they say otherwise (an answer that tells the time is not).
+   */
+  readonly repeatable: boolean;
   /** A request body as published, for the OpenAPI document and the documentation tests. */
   readonly example?: Readonly<Record<string, unknown>>;
 }
 
 export function defineOperation<Req extends TObject, Res extends TSchema>(
-  declaration: Omit<OperationDeclaration<Req, Res>, 'writes'> & { writes?: boolean },
+  declaration: Omit<OperationDeclaration<Req, Res>, 'writes' | 'repeatable'> & { writes?: boolean; repeatable?: boolean },
 ): OperationDeclaration<Req, Res> {
   const reads = declaration.action === 'getAll' || declaration.action === 'get';
-  return { ...declaration, writes: declaration.writes ?? !reads };
+  const writes = declaration.writes ?? !reads;
+  return { ...declaration, writes, repeatable: !writes && (declaration.repeatable ?? true) };
 }
 
 export type OperationRequest<O> = O extends OperationDeclaration<infer Req, TSchema> ? Static<Req> : never;

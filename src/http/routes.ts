@@ -15,6 +15,8 @@ import { hasMinimalForm, prefersMinimal } from './prefer.ts';
 import type { FaultInjector } from '../control/faults.ts';
 import type { RateWindows } from '../store/rate-windows.ts';
 import { rateLimitHook } from './rate-limit.ts';
+import type { AnswerCache, PendingAnswer } from './answer-cache.ts';
+import type { Principal } from '../tenancy/principal.ts';
 
 type AnyHandler = (context: OperationContext, request: unknown) => Promise<unknown>;
 
@@ -24,13 +26,34 @@ export interface RouteOptions {
   readonly requestTimeoutMs: number;
   /** Fault injection of the control plane, when it is on. */
   readonly faults?: FaultInjector | undefined;
+  /** Answers of repeatable reads, until the next write. */
+  readonly answers?: AnswerCache | undefined;
 }
+
+/**
+ * The cache key of a repeatable read: the operation, the caller, and the request's declared properties
+ * but the tokens, in the schema's order. Unknown properties are ignored by the operation, so they stay
+ * out of the key too (they may be anything, nested arbitrarily deep).
+ */
+function answerKeyOf(operation: string, declared: readonly string[]) {
+  return (principal: Principal, body: Record<string, unknown>): string => {
+    let key = `${operation}\u0000${principal.accessTokenHash}`;
+    for (const property of declared) {
+      const value = body[property];
+      if (value !== undefined) key += `\u0000${property}=${JSON.stringify(value)}`;
+    }
+    return key;
+  };
+}
+
+const tokenProperties = new Set(['ClientToken', 'AccessToken', 'Client']);
+const jsonContentType = 'application/json; charset=utf-8';
 
 /** The statuses each operation may answer with besides 200/204, for the response schemas. */
 const errorStatuses = [400, 401, 403, 408, 409, 413, 429, 500] as const;
 
 export function registerOperationRoutes(app: FastifyInstance, options: RouteOptions): void {
-  const { store, rateWindows, requestTimeoutMs, faults } = options;
+  const { store, rateWindows, requestTimeoutMs, faults, answers } = options;
   const preValidation: preValidationHookHandler[] = [authenticationHook(store.db)];
   if (rateWindows) preValidation.push(rateLimitHook(rateWindows));
 
@@ -39,11 +62,19 @@ export function registerOperationRoutes(app: FastifyInstance, options: RouteOpti
     const handler = handlers[name as keyof typeof handlers] as AnyHandler;
     const response: Record<number, TSchema> = { 200: operation.response };
     for (const status of errorStatuses) response[status] = ErrorBody;
+    const answerKey = answerKeyOf(name, Object.keys(operation.request.properties).filter((property) => !tokenProperties.has(property)));
 
     app.post(operationPath(operation), {
       schema: { body: operation.request, response },
       preValidation: faults ? [...preValidation, async (request) => faults.apply(name, request)] : preValidation,
     }, async (request, reply) => {
+      // A repeatable read answered before, with nothing written since: the same bytes again.
+      let pending: PendingAnswer | undefined;
+      if (answers && operation.repeatable && !prefersMinimal(request)) {
+        const found = answers.lookup(() => answerKey(request.principal!, request.body as Record<string, unknown>));
+        if ('answer' in found) return reply.type(jsonContentType).send(found.answer);
+        pending = found.pending;
+      }
       const now = new Date();
       const deadline = new DeadlinePlugin(now.getTime() + requestTimeoutMs);
       const principal = request.principal!;
@@ -55,6 +86,12 @@ export function registerOperationRoutes(app: FastifyInstance, options: RouteOpti
         : await handler({ db: store.db.withPlugin(deadline), principal, now }, request.body);
       if (prefersMinimal(request) && hasMinimalForm(operation, result)) {
         return reply.code(204).header('Preference-Applied', 'return=minimal').send();
+      }
+      if (pending) {
+        // Serialized here with the route's own response schema (what Fastify would send), and kept.
+        const answer = reply.serialize(result) as string;
+        answers!.keep(pending, answer);
+        return reply.type(jsonContentType).send(answer);
       }
       return result;
     });

@@ -31,6 +31,12 @@ export interface Store {
   lockChains(trx: Kysely<Database>, chainIds: readonly string[]): Promise<void>;
   /** Request-limit windows as shared as this database is: per process on SQLite, per database on PostgreSQL. */
   rateWindows(setting: RateWindowSetting): RateWindows;
+  /**
+   * Changes whenever anything may have been written since it was last read: by this instance or by
+   * any other writer of the database. `undefined` when the store cannot tell cheaply (PostgreSQL,
+   * shared by instances), and then nothing is answered from memory.
+   */
+  changeMark(): string | undefined;
   /** Whether the database answers (for /health/ready). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -102,9 +108,15 @@ function openSqlite(url: string): Store {
   const checkpointer = filename === ':memory:' ? undefined : startCheckpointer(filename);
   if (checkpointer) database.pragma(`wal_autocheckpoint = ${backstopWalPages}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  // data_version moves when another connection commits; total_changes counts every row this
+  // connection has inserted, updated or deleted, committed or not. A rollback leaves the count
+  // moved: a needless change, never a missed one.
+  const dataVersion = database.prepare('pragma data_version').pluck();
+  const totalChanges = database.prepare('select total_changes()').pluck();
   return {
     db,
     capabilities: { sequenceColumn: 'sqlite' },
+    changeMark: () => `${dataVersion.get() as number}:${totalChanges.get() as number}`,
     description: filename === ':memory:' ? 'SQLite in memory' : `SQLite at ${filename}`,
     // One connection, one writer: Kysely runs SQLite transactions one at a time already.
     lockChains: async () => {},
@@ -172,6 +184,7 @@ async function openPostgres(url: string, options: ConnectOptions): Promise<Store
       }
     },
     rateWindows: (setting) => postgresRateWindows(db, setting),
+    changeMark: () => undefined,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

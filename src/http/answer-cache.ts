@@ -1,0 +1,98 @@
+// Answers of repeatable reads, kept as the bytes that were sent, until anything is written.
+//
+// A getAll answer depends only on the stored records, the request and the caller. Between two writes
+// the same request gets the same bytes, so the second time they come from here: no query, no rows
+// turned into objects, no serialization of a 58 KB page. The store's change mark says when anything
+// may have been written (on SQLite: a commit by this connection or by any other process on the file);
+// a new mark drops every answer. A store that cannot tell (PostgreSQL, written to by other instances)
+// has no mark, and nothing is kept.
+
+export interface AnswerCacheStatistics {
+  readonly entries: number;
+  readonly bytes: number;
+  readonly hits: number;
+  readonly misses: number;
+}
+
+/** What an answer was computed from: kept only if nothing was written meanwhile. */
+export interface PendingAnswer {
+  readonly key: string;
+  readonly mark: string;
+}
+
+export class AnswerCache {
+  /** Insertion order is recency order: a hit moves its entry to the end, eviction takes the first. */
+  readonly #answers = new Map<string, string>();
+  #bytes = 0;
+  #mark: string | undefined;
+  #hits = 0;
+  #misses = 0;
+
+  /**
+   * @param maxBytes what the kept answers and their keys may take together (in UTF-16 code units, near
+   *   enough to bytes); 0 keeps nothing.
+   * @param changeMark the store's change mark; `undefined` when it cannot tell.
+   */
+  constructor(private readonly maxBytes: number, private readonly changeMark: () => string | undefined) {}
+
+  /**
+   * The answer kept for this key, or what to pass to `keep` once the answer is computed. The key is
+   * made only when the store can tell about changes.
+   */
+  lookup(keyOf: () => string): { readonly answer: string } | { readonly pending: PendingAnswer | undefined } {
+    if (this.maxBytes === 0) return { pending: undefined };
+    const mark = this.changeMark();
+    if (mark === undefined) return { pending: undefined };
+    let key: string;
+    try {
+      key = keyOf();
+    } catch {
+      // A request nested too deep to write out as a key (JSON.stringify overflows): answered, not kept.
+      return { pending: undefined };
+    }
+    if (mark !== this.#mark) {
+      this.#answers.clear();
+      this.#bytes = 0;
+      this.#mark = mark;
+    }
+    const answer = this.#answers.get(key);
+    if (answer !== undefined) {
+      this.#hits++;
+      this.#answers.delete(key);
+      this.#answers.set(key, answer);
+      return { answer };
+    }
+    this.#misses++;
+    return { pending: { key, mark } };
+  }
+
+  /** Keeps an answer, unless something was written since its lookup (it may predate the write). */
+  keep(pending: PendingAnswer, answer: string): void {
+    const size = pending.key.length + answer.length;
+    if (size > this.maxBytes / 4) return;
+    if (this.changeMark() !== pending.mark || this.#mark !== pending.mark) return;
+    const previous = this.#answers.get(pending.key);
+    if (previous !== undefined) {
+      this.#bytes -= pending.key.length + previous.length;
+      this.#answers.delete(pending.key);
+    }
+    this.#answers.set(pending.key, answer);
+    this.#bytes += size;
+    for (const [key, kept] of this.#answers) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#answers.delete(key);
+      this.#bytes -= key.length + kept.length;
+    }
+  }
+
+  statistics(): AnswerCacheStatistics {
+    return { entries: this.#answers.size, bytes: this.#bytes, hits: this.#hits, misses: this.#misses };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's answer cache (its statistics are read by tests and the benchmark). */
+    answerCache: AnswerCache;
+  }
+}

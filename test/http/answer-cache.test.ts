@@ -1,0 +1,251 @@
+// The answer cache: repeatable reads (getAll) answered again from memory until anything is written.
+// What a client must never see: an answer older than a write it was told had succeeded, another
+// caller's answer, or a different answer than the database would give. On SQLite a second identical
+// request is answered from memory; on PostgreSQL (shared by instances) nothing is kept.
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnswerCache } from '../../src/http/answer-cache.ts';
+import { loadSettings, SettingsError } from '../../src/settings.ts';
+import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
+import { expectError, expectJsonAnswer } from '../helpers/expect.ts';
+import { gross, grossChainId, net, netChainId, portfolio, third, thirdChainId } from '../helpers/tenancy.ts';
+
+describe.each(dialects)('answer cache ($name)', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startTestApp(dialect); });
+  afterAll(async () => { await t?.close(); });
+
+  const sqlite = dialect.name === 'sqlite';
+  let serial = 0;
+  const unique = (prefix: string) => `${prefix}-${dialect.name}-${++serial}`;
+  const statistics = () => t.app.answerCache.statistics();
+  const raw = (operation: string, body: unknown, headers?: Record<string, string>) => t.post(`/api/connector/v1/${operation}`, body, headers);
+
+  const newProgram = async (tokens = gross) => {
+    const answer = await t.call('loyaltyPrograms/add', { ...tokens, LoyaltyPrograms: [{ Name: 'Cached club', Code: unique('P') }] });
+    expectJsonAnswer(answer, 200);
+    return answer.body.LoyaltyPrograms[0].Id as string;
+  };
+  const newCustomer = async (tokens = gross) => {
+    const answer = await t.call('customers/add', { ...tokens, LastName: unique('Cached'), OverwriteExisting: false });
+    expectJsonAnswer(answer, 200);
+    return answer.body.Id as string;
+  };
+
+  it('answers a repeated getAll with the same bytes; from memory on SQLite only', async () => {
+    const programId = await newProgram();
+    const body = { ...gross, LoyaltyProgramIds: [programId], Limitation: { Count: 10 } };
+    const first = await raw('loyaltyPrograms/getAll', body);
+    const before = statistics();
+    const second = await raw('loyaltyPrograms/getAll', body);
+    expect(second.statusCode).toBe(200);
+    expect(second.headers['content-type']).toBe(first.headers['content-type']);
+    expect(second.body).toBe(first.body);
+    expect(JSON.parse(second.body).LoyaltyPrograms.map((p: { Id: string }) => p.Id)).toEqual([programId]);
+    // Each answer has its own Request-Id, cached or not.
+    expect(second.headers['request-id']).not.toBe(first.headers['request-id']);
+    expect(statistics().hits).toBe(before.hits + (sqlite ? 1 : 0));
+    if (!sqlite) expect(statistics().entries).toBe(0);
+  });
+
+  it('shows every write at once: membership add, update and delete, then program and customer changes', async () => {
+    const programId = await newProgram();
+    const customer = await newCustomer();
+    const list = { ...gross, AccountIds: [customer], Limitation: { Count: 10 } };
+    const memberships = async () => {
+      const answer = await t.call('loyaltyMemberships/getAll', list);
+      expectJsonAnswer(answer, 200);
+      return answer.body.LoyaltyMemberships as { Id: string; Points: number | null }[];
+    };
+    expect(await memberships()).toEqual([]);
+    expect(await memberships()).toEqual([]);
+
+    const added = await t.call('loyaltyMemberships/add', { ...gross, LoyaltyMemberships: [{ AccountId: customer, LoyaltyProgramId: programId, IsPrimary: false, Points: 1 }] });
+    expectJsonAnswer(added, 200);
+    const id = added.body.LoyaltyMemberships[0].Id as string;
+    expect((await memberships()).map((m) => [m.Id, m.Points])).toEqual([[id, 1]]);
+
+    const updated = await t.call('loyaltyMemberships/update', { ...gross, LoyaltyMembershipUpdates: [{ LoyaltyMembershipId: id, Points: { Value: 2 } }] });
+    expectJsonAnswer(updated, 200);
+    expect((await memberships()).map((m) => [m.Id, m.Points])).toEqual([[id, 2]]);
+    expect((await memberships()).map((m) => [m.Id, m.Points])).toEqual([[id, 2]]);
+
+    const deleted = await t.call('loyaltyMemberships/delete', { ...gross, LoyaltyMembershipIds: [id] });
+    expectJsonAnswer(deleted, 200);
+    expect(await memberships()).toEqual([]);
+
+    const programs = { ...gross, LoyaltyProgramIds: [programId], Limitation: { Count: 10 } };
+    expect((await t.call('loyaltyPrograms/getAll', programs)).body.LoyaltyPrograms[0].Name).toBe('Cached club');
+    expectJsonAnswer(await t.call('loyaltyPrograms/update', { ...gross, LoyaltyProgramUpdates: [{ LoyaltyProgramId: programId, Name: { Value: 'Renamed club' } }] }), 200);
+    expect((await t.call('loyaltyPrograms/getAll', programs)).body.LoyaltyPrograms[0].Name).toBe('Renamed club');
+
+    const lastName = unique('Family');
+    const addCustomer = async () => expectJsonAnswer(await t.call('customers/add', { ...gross, LastName: lastName, OverwriteExisting: false }), 200);
+    const customers = { ...gross, LastNames: [lastName], Extent: { Customers: true }, Limitation: { Count: 10 } };
+    await addCustomer();
+    expect((await t.call('customers/getAll', customers)).body.Customers).toHaveLength(1);
+    expect((await t.call('customers/getAll', customers)).body.Customers).toHaveLength(1);
+    await addCustomer();
+    const after = await t.call('customers/getAll', customers);
+    expectJsonAnswer(after, 200);
+    expect(after.body.Customers).toHaveLength(2);
+  });
+
+  it('keeps callers apart: the same request from another enterprise or a portfolio answers its own chains', async () => {
+    const grossProgram = await newProgram(gross);
+    const netProgram = await newProgram(net);
+    const thirdProgram = await newProgram(third);
+    const body = { LoyaltyProgramIds: [grossProgram, netProgram, thirdProgram], Limitation: { Count: 10 } };
+    const chainsOf = async (tokens: typeof gross) => {
+      const answer = await t.call('loyaltyPrograms/getAll', { ...tokens, ...body });
+      expectJsonAnswer(answer, 200);
+      return (answer.body.LoyaltyPrograms as { ChainId: string }[]).map((p) => p.ChainId).sort();
+    };
+    for (let round = 0; round < 2; round++) {
+      expect(await chainsOf(gross)).toEqual([grossChainId]);
+      expect(await chainsOf(net)).toEqual([netChainId]);
+      expect(await chainsOf(third)).toEqual([thirdChainId]);
+      // The portfolio covers the gross and third chains.
+      expect(await chainsOf(portfolio)).toEqual([grossChainId, thirdChainId].sort());
+    }
+  });
+
+  it('keys on what the operation reads: property order and unknown properties do not matter', async () => {
+    const programId = await newProgram();
+    const first = await t.call('loyaltyPrograms/getAll', { ...gross, LoyaltyProgramIds: [programId], Limitation: { Count: 5 }, Unknown: 1 });
+    expectJsonAnswer(first, 200);
+    const before = statistics();
+    const second = await t.call('loyaltyPrograms/getAll', { Unknown: [2, { deep: true }], Limitation: { Count: 5 }, LoyaltyProgramIds: [programId], ...gross });
+    expect(second.body).toEqual(first.body);
+    expect(statistics().hits).toBe(before.hits + (sqlite ? 1 : 0));
+    // A different Count is a different answer.
+    const third = await t.call('loyaltyPrograms/getAll', { ...gross, LoyaltyProgramIds: [programId], Limitation: { Count: 6 } });
+    expect(statistics().hits).toBe(before.hits + (sqlite ? 1 : 0));
+    expect(third.body.LoyaltyPrograms).toEqual(first.body.LoyaltyPrograms);
+  });
+
+  it('answers an unknown property nested 100,000 deep inside a known one with a 200, and keeps nothing for it', async () => {
+    let deep = '0';
+    for (let i = 0; i < 100_000; i++) deep = `[${deep}]`;
+    const body = `{"ClientToken":"${gross.ClientToken}","AccessToken":"${gross.AccessToken}","Client":"tests","Limitation":{"Count":1,"Junk":${deep}}}`;
+    const before = statistics();
+    for (let round = 0; round < 2; round++) {
+      const answer = await raw('loyaltyPrograms/getAll', body);
+      expect(answer.statusCode).toBeLessThan(500);
+    }
+    expect(statistics().hits).toBe(before.hits);
+  });
+
+  it('still answers 204 to Prefer: return=minimal for an empty page another request had cached as a 200', async () => {
+    const body = { ...gross, LoyaltyProgramIds: ['6f1c2b9e-3d4a-4b5c-8d6e-7f8091a2b3c4'], Limitation: { Count: 10 } };
+    const full = await t.call('loyaltyPrograms/getAll', body);
+    expectJsonAnswer(full, 200);
+    expect(full.body).toEqual({ LoyaltyPrograms: [], Cursor: null });
+    expectJsonAnswer(await t.call('loyaltyPrograms/getAll', body), 200);
+    const minimal = await raw('loyaltyPrograms/getAll', body, { prefer: 'return=minimal' });
+    expect(minimal.statusCode).toBe(204);
+    expect(minimal.body).toBe('');
+    expect(minimal.headers['preference-applied']).toBe('return=minimal');
+  });
+
+  it('never keeps an error: an unknown cursor is a 400 every time, and so is a bad token', async () => {
+    const body = { ...gross, Limitation: { Count: 5, Cursor: '6f1c2b9e-3d4a-4b5c-8d6e-7f8091a2b3c4' } };
+    for (let round = 0; round < 2; round++) expectError(await t.call('loyaltyPrograms/getAll', body), 400, 'Cursor');
+    const badToken = { ...gross, AccessToken: 'NOT-A-TOKEN', Limitation: { Count: 5 } };
+    expectJsonAnswer(await t.call('loyaltyPrograms/getAll', { ...gross, Limitation: { Count: 5 } }), 200);
+    for (let round = 0; round < 2; round++) expectError(await t.call('loyaltyPrograms/getAll', badToken), 401);
+  });
+
+  it('answers configuration/get afresh each time (it tells the time)', async () => {
+    const before = statistics();
+    const first = await t.call('configuration/get', gross);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const second = await t.call('configuration/get', gross);
+    expectJsonAnswer(second, 200);
+    expect(second.body.NowUtc).not.toBe(first.body.NowUtc);
+    expect(statistics().entries).toBe(before.entries);
+    expect(statistics().hits).toBe(before.hits);
+  });
+});
+
+describe('answer cache on a SQLite file written by another process', () => {
+  it('sees a write committed by another connection at the next request', async () => {
+    const sqlite = dialects.find((dialect) => dialect.name === 'sqlite')!;
+    const file = await sqlite.persistentDatabaseUrl();
+    const t = await startTestApp(sqlite, { DATABASE_URL: file });
+    const other = new Database(file);
+    try {
+      const added = await t.call('loyaltyPrograms/add', { ...gross, LoyaltyPrograms: [{ Name: 'Before', Code: 'OTHER-1' }] });
+      expectJsonAnswer(added, 200);
+      const id = added.body.LoyaltyPrograms[0].Id as string;
+      const body = { ...gross, LoyaltyProgramIds: [id], Limitation: { Count: 10 } };
+      for (let round = 0; round < 2; round++) expect((await t.call('loyaltyPrograms/getAll', body)).body.LoyaltyPrograms[0].Name).toBe('Before');
+      expect(t.app.answerCache.statistics().hits).toBeGreaterThan(0);
+      other.prepare('update loyalty_programs set name = ? where id = ?').run('After', id);
+      expect((await t.call('loyaltyPrograms/getAll', body)).body.LoyaltyPrograms[0].Name).toBe('After');
+    } finally {
+      other.close();
+      await t.close();
+    }
+  });
+});
+
+describe('answer cache settings and bounds', () => {
+  it('ANSWER_CACHE takes a size or off, 64 MiB by default, and refuses anything else naming the variable', () => {
+    expect(loadSettings({}).answerCacheBytes).toBe(64 * 1024 * 1024);
+    expect(loadSettings({ ANSWER_CACHE: '8mb' }).answerCacheBytes).toBe(8 * 1024 * 1024);
+    expect(loadSettings({ ANSWER_CACHE: 'off' }).answerCacheBytes).toBe(0);
+    expect(loadSettings({ ANSWER_CACHE: '0' }).answerCacheBytes).toBe(0);
+    expect(() => loadSettings({ ANSWER_CACHE: 'lots' })).toThrow(SettingsError);
+    expect(() => loadSettings({ ANSWER_CACHE: 'lots' })).toThrow(/ANSWER_CACHE/);
+  });
+
+  it('with ANSWER_CACHE=off keeps nothing and answers the same', async () => {
+    const sqlite = dialects.find((dialect) => dialect.name === 'sqlite')!;
+    const t = await startTestApp(sqlite, { ANSWER_CACHE: 'off' });
+    try {
+      const body = { ...gross, Limitation: { Count: 3 } };
+      const first = await t.call('loyaltyPrograms/getAll', body);
+      const second = await t.call('loyaltyPrograms/getAll', body);
+      expectJsonAnswer(second, 200);
+      expect(second.body).toEqual(first.body);
+      expect(t.app.answerCache.statistics()).toEqual({ entries: 0, bytes: 0, hits: 0, misses: 0 });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('stays within its size, dropping the least recently used answers first', async () => {
+    const sqlite = dialects.find((dialect) => dialect.name === 'sqlite')!;
+    const t = await startTestApp(sqlite, { ANSWER_CACHE: '4kb' });
+    try {
+      for (let count = 1; count <= 60; count++) {
+        expectJsonAnswer(await t.call('loyaltyPrograms/getAll', { ...gross, Limitation: { Count: count } }), 200);
+        expect(t.app.answerCache.statistics().bytes).toBeLessThanOrEqual(4 * 1024);
+      }
+      expect(t.app.answerCache.statistics().entries).toBeGreaterThan(0);
+      // The most recent answer is still there; the first is long gone.
+      const { hits } = t.app.answerCache.statistics();
+      await t.call('loyaltyPrograms/getAll', { ...gross, Limitation: { Count: 60 } });
+      expect(t.app.answerCache.statistics().hits).toBe(hits + 1);
+      await t.call('loyaltyPrograms/getAll', { ...gross, Limitation: { Count: 1 } });
+      expect(t.app.answerCache.statistics().hits).toBe(hits + 1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('drops an answer computed while something was written (it may predate the write)', () => {
+    let mark = 'a';
+    const cache = new AnswerCache(1024 * 1024, () => mark);
+    const lookup = cache.lookup(() => 'key');
+    if (!('pending' in lookup) || !lookup.pending) throw new Error('expected a miss');
+    mark = 'b';
+    cache.keep(lookup.pending, 'stale answer');
+    expect(cache.statistics().entries).toBe(0);
+    const again = cache.lookup(() => 'key');
+    expect('answer' in again).toBe(false);
+    if ('pending' in again && again.pending) cache.keep(again.pending, 'fresh answer');
+    expect(cache.lookup(() => 'key')).toEqual({ answer: 'fresh answer' });
+  });
+});
