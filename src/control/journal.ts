@@ -105,7 +105,9 @@ export class Journal {
     // Big bodies and answers are kept as a note of their size, never by reference, so the journal
     // holds at most capacity × 64 KB of them.
     const bodyBytes = Number(request.headers['content-length'] ?? Number.MAX_SAFE_INTEGER);
-    const payload = request.journalPayload;
+    // Answers from the answer cache are Buffers; a Buffer held here would pin the cached answer.
+    const sent = request.journalPayload;
+    const payload = Buffer.isBuffer(sent) ? (sent.length > maxKeptBytes ? { Truncated: true, Bytes: sent.length } : sent.toString('utf8')) : sent;
     this.entries[this.next] = {
       id: request.id,
       time: request.journalStart ?? Date.now() - durationMs,

@@ -20,17 +20,22 @@ export interface PendingAnswer {
   readonly mark: string;
 }
 
+/** What an entry holds: its answer's bytes, its key (at most 2 bytes a character) and the Map's own cost. */
+const entrySize = (key: string, answer: Buffer) => answer.length + 2 * key.length + 128;
+
 export class AnswerCache {
-  /** Insertion order is recency order: a hit moves its entry to the end, eviction takes the first. */
-  readonly #answers = new Map<string, string>();
+  /**
+   * Insertion order is recency order: a hit moves its entry to the end, eviction takes the first.
+   * Answers are kept as UTF-8 bytes: what is counted is what is held, and a hit sends them as they are.
+   */
+  readonly #answers = new Map<string, Buffer>();
   #bytes = 0;
   #mark: string | undefined;
   #hits = 0;
   #misses = 0;
 
   /**
-   * @param maxBytes what the kept answers and their keys may take together (in UTF-16 code units, near
-   *   enough to bytes); 0 keeps nothing.
+   * @param maxBytes what the kept answers and their keys may take together; 0 keeps nothing.
    * @param changeMark the store's change mark; `undefined` when it cannot tell.
    */
   constructor(private readonly maxBytes: number, private readonly changeMark: () => string | undefined) {}
@@ -39,7 +44,7 @@ export class AnswerCache {
    * The answer kept for this key, or what to pass to `keep` once the answer is computed. The key is
    * made only when the store can tell about changes.
    */
-  lookup(keyOf: () => string): { readonly answer: string } | { readonly pending: PendingAnswer | undefined } {
+  lookup(keyOf: () => string): { readonly answer: Buffer } | { readonly pending: PendingAnswer | undefined } {
     if (this.maxBytes === 0) return { pending: undefined };
     const mark = this.changeMark();
     if (mark === undefined) return { pending: undefined };
@@ -68,20 +73,21 @@ export class AnswerCache {
 
   /** Keeps an answer, unless something was written since its lookup (it may predate the write). */
   keep(pending: PendingAnswer, answer: string): void {
-    const size = pending.key.length + answer.length;
-    if (size > this.maxBytes / 4) return;
     if (this.changeMark() !== pending.mark || this.#mark !== pending.mark) return;
+    const bytes = Buffer.from(answer, 'utf8');
+    const size = entrySize(pending.key, bytes);
+    if (size > this.maxBytes / 4) return;
     const previous = this.#answers.get(pending.key);
     if (previous !== undefined) {
-      this.#bytes -= pending.key.length + previous.length;
+      this.#bytes -= entrySize(pending.key, previous);
       this.#answers.delete(pending.key);
     }
-    this.#answers.set(pending.key, answer);
+    this.#answers.set(pending.key, bytes);
     this.#bytes += size;
     for (const [key, kept] of this.#answers) {
       if (this.#bytes <= this.maxBytes) break;
       this.#answers.delete(key);
-      this.#bytes -= key.length + kept.length;
+      this.#bytes -= entrySize(key, kept);
     }
   }
 

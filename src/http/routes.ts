@@ -37,7 +37,10 @@ export interface RouteOptions {
  */
 function answerKeyOf(operation: string, declared: readonly string[]) {
   return (principal: Principal, body: Record<string, unknown>): string => {
-    let key = `${operation}\u0000${principal.accessTokenHash}`;
+    // The caller's scope as resolved for this request, not only its token: an answer computed before
+    // the token's enterprises changed must not be found with the new scope.
+    const scope = principal.enterprises.map((enterprise) => `${enterprise.id}/${enterprise.chainId}`).join(',');
+    let key = `${operation}\u0000${principal.accessTokenHash}\u0000${principal.isPortfolio}\u0000${principal.portfolioEnterpriseId}\u0000${scope}`;
     for (const property of declared) {
       const value = body[property];
       if (value !== undefined) key += `\u0000${property}=${JSON.stringify(value)}`;

@@ -77,20 +77,31 @@ const timer = setInterval(() => {
 parentPort.on('message', () => { stopped = true; clearInterval(timer); db.close(); parentPort.close(); });
 `;
 
-function startCheckpointer(filename: string): { stop(): Promise<void> } {
+function startCheckpointer(filename: string, onStopped: () => void): { stop(): Promise<void> } {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(checkpointerSource, { eval: true, workerData: { filename, driver, everyMs: checkpointEveryMs } });
   worker.unref();
-  // A failed checkpointer leaves the backstop in charge; it must not take the server down.
+  let exited = false;
+  let stopping = false;
+  const exit = new Promise<void>((done) => worker.once('exit', () => {
+    exited = true;
+    // Stopped by anything but stop(): the request connection checkpoints as SQLite does by default.
+    if (!stopping) onStopped();
+    done();
+  }));
+  // A failed checkpointer must not take the server down; its exit hands checkpoints back.
   worker.on('error', () => {});
   return {
-    stop: () => new Promise((done) => {
-      worker.once('exit', () => done());
+    stop: async () => {
+      stopping = true;
+      if (exited) return;
       // Held again while it closes its connection, or the process could end before that.
       worker.ref();
       worker.postMessage('stop');
-      setTimeout(() => void worker.terminate(), 2000).unref();
-    }),
+      const timer = setTimeout(() => void worker.terminate(), 2000);
+      await exit;
+      clearTimeout(timer);
+    },
   };
 }
 
@@ -105,7 +116,11 @@ function openSqlite(url: string): Store {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   database.pragma(`cache_size = -${sqliteCacheKib}`);
-  const checkpointer = filename === ':memory:' ? undefined : startCheckpointer(filename);
+  const checkpointer = filename === ':memory:'
+    ? undefined
+    : startCheckpointer(filename, () => {
+      if (database.open) database.pragma('wal_autocheckpoint = 1000');
+    });
   if (checkpointer) database.pragma(`wal_autocheckpoint = ${backstopWalPages}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   // data_version moves when another connection commits; total_changes counts every row this

@@ -268,6 +268,16 @@ describe.each(dialects)('the request journal ($name)', (dialect) => {
     expect((await control(t, 'GET', '/journal')).body.Entries).toEqual([]);
   });
 
+  it('records an answer given again from the answer cache like the first one', async () => {
+    const body = { ...gross, Limitation: { Count: 2 } };
+    const first = await t.call('loyaltyPrograms/getAll', body);
+    const second = await t.call('loyaltyPrograms/getAll', body);
+    expect(second.body).toEqual(first.body);
+    const entries = (await control(t, 'GET', '/journal')).body.Entries;
+    expect(entries.map((e: any) => e.Id)).toEqual([second.headers['request-id'], first.headers['request-id']]);
+    for (const entry of entries) expect(entry.ResponseBody).toEqual(first.body);
+  });
+
   it('keeps a big body or answer as a note of its size, not the body', async () => {
     const programs = Array.from({ length: 1000 }, (_, i) => ({ Name: `Big journal entry ${i} ${'x'.repeat(60)}`, Code: `BIG-${i}` }));
     const added = await t.call('loyaltyPrograms/add', { ...gross, LoyaltyPrograms: programs });

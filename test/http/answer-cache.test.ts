@@ -246,6 +246,6 @@ describe('answer cache settings and bounds', () => {
     const again = cache.lookup(() => 'key');
     expect('answer' in again).toBe(false);
     if ('pending' in again && again.pending) cache.keep(again.pending, 'fresh answer');
-    expect(cache.lookup(() => 'key')).toEqual({ answer: 'fresh answer' });
+    expect(cache.lookup(() => 'key')).toEqual({ answer: Buffer.from('fresh answer') });
   });
 });
