@@ -29,6 +29,7 @@ Options (each overrides its environment variable):
   --log-level <level>     ${settingNames.logLevel}     default info
   --body-limit <size>     ${settingNames.bodyLimit}    default 5mb
   --request-timeout <ms>  ${settingNames.requestTimeout} default 30000
+  --answer-cache <size>   ${settingNames.answerCache}   default 64mb of getAll answers kept until the next write (SQLite); "off" disables
   -h, --help              Show this help
 `;
 
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       'log-level': { type: 'string' },
       'body-limit': { type: 'string' },
       'request-timeout': { type: 'string' },
+      'answer-cache': { type: 'string' },
       chain: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -57,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
   const flags: SettingFlags = {
     host: values.host, port: values.port, databaseUrl: values.database, tenantsFile: values.tenants,
     rateLimit: values['rate-limit'], logLevel: values['log-level'], bodyLimit: values['body-limit'],
-    requestTimeout: values['request-timeout'],
+    requestTimeout: values['request-timeout'], answerCache: values['answer-cache'],
   };
   const settings = loadSettings(process.env, flags);
 
