@@ -11,6 +11,7 @@ import type { Database } from '../src/store/database.ts';
 import * as memberships from '../src/store/loyalty-memberships.ts';
 import type { LoyaltyMembershipFilter } from '../src/store/loyalty-memberships.ts';
 import { demoTenancy } from '../src/tenancy/demo.ts';
+import { checkedOnRows, inIdList } from '../src/store/dialect.ts';
 
 const { values } = parseArgs({ options: { database: { type: 'string' }, markdown: { type: 'boolean' }, runs: { type: 'string' } } });
 const database = values.database ?? './data/bench-1m.db';
@@ -100,16 +101,17 @@ for (const c of cases) {
 // The lookups of add and update.
 const accounts = pick(sample, 100).map((s) => s.account_id);
 const thousandIds = [...sample.map((s) => s.account_id), ...Array.from({ length: 1000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)].slice(0, 1000);
-const customersQuery = db.selectFrom('customers').select('id').where('chain_id', '=', chainId).where('activity_state', '=', 'Active').where('id', 'in', thousandIds);
+// The shape of activeAccountIds in src/store/accounts.ts (its customers half).
+const customersQuery = sql`select id from customers where ${sql.join([inIdList(postgres, 'id', thousandIds), checkedOnRows(postgres, 'chain_id', chainId), checkedOnRows(postgres, 'activity_state', 'Active')], sql` and `)}`;
 const ids = pick(sample, 100).map((s) => s.id);
 for (const [name, run, text] of [
   ['add: active memberships of 100 accounts', () => memberships.selectActiveMembershipsOfAccounts(db, accounts),
-    sql`select seq from loyalty_memberships ${sql.raw(postgres ? '' : 'indexed by loyalty_memberships_account_seq')} where ${postgres ? sql`account_id = any(${sql.val(accounts)})` : sql`account_id in (${sql.join(accounts)})`} and activity_state = 'Active'`],
+    sql`select seq from loyalty_memberships ${sql.raw(postgres ? '' : 'indexed by loyalty_memberships_active_account_program')} where ${postgres ? sql`account_id = any(${sql.val(accounts)})` : sql`account_id in (${sql.join(accounts)})`} and activity_state = 'Active'`],
   ['update: memberships by 100 ids', () => memberships.selectLoyaltyMembershipsByIds(db, [chainId], ids),
     sql`select seq from loyalty_memberships ${sql.raw(postgres ? '' : 'indexed by sqlite_autoindex_loyalty_memberships_1')} where ${postgres ? sql`id = any(${sql.val(ids)})` : sql`id in (${sql.join(ids)})`} and chain_id = ${chainId}`],
   ['add/update: clear the primary flag of one account (plan only: it writes)', undefined,
     sql`update loyalty_memberships set is_primary = 0, updated_utc = 'x' where account_id = ${accounts[0]!} and chain_id = ${chainId} and activity_state = 'Active' and is_primary = 1 and id <> ''`],
-  ['add: active customers of the chain among 1000 ids (src/store/accounts.ts, activeAccountIds)', () => customersQuery.execute(), customersQuery],
+  ['add: active customers of the chain among 1000 ids (src/store/accounts.ts, activeAccountIds)', async () => (await customersQuery.execute(db)).rows, customersQuery],
 ] as const) {
   const measured = run ? await time(run as () => Promise<unknown[]>) : { ms: Number.NaN, rows: 0 };
   lines.push({ name, plan: await explain(text as Query), ...measured });

@@ -431,7 +431,7 @@ const usage = `Usage: npx tsx bench/run.ts [options]
   --duration <s>          seconds per load (default 10; quick 0.5)
   --connections <n>       concurrent connections (default 10)
   --add-requests <n>      requests of the add scenario (default 30; quick 3)
-  --only <text>           only the scenarios whose name contains this text
+  --only <pattern>        only the scenarios whose name matches this regular expression
   --cpu-prof              write a CPU profile of the app server to ./data/profiles
   --answer-cache <size>   the app's ANSWER_CACHE (default: the server's default, 64mb; off measures every read on the database)
 `;
@@ -483,7 +483,7 @@ async function main(): Promise<void> {
     progress(`Servers listening. Database: ${describeDatabase(database)} (${fixtures.memberships} memberships); ${durationSec} s per load, ${connections} connections, ${warmupSec} s warm-up`);
 
     for (const scenario of scenarios(fixtures, addRequests)) {
-      if (values.only && !scenario.name.includes(values.only)) continue;
+      if (values.only && !new RegExp(values.only).test(scenario.name)) continue;
       // One real answer: its size is the baseline's canned body, and it must be a 200.
       const sample = await post(app.port, scenario.path, scenario.body({}));
       if (sample.status !== 200) throw new Error(`${scenario.name}: the app answered ${sample.status}: ${sample.text.slice(0, 300)}`);

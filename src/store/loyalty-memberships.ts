@@ -64,7 +64,8 @@ export interface LoyaltyMembershipFilter {
 export const membershipIndexes = {
   /** UNIQUE (id): the first UNIQUE constraint of the table in 0005, hence SQLite's name for it. */
   id: 'sqlite_autoindex_loyalty_memberships_1',
-  account: 'loyalty_memberships_account_seq',
+  /** (account_id, seq) WHERE activity_state <> 'Active' (0009); active memberships are in activeAccountProgram. */
+  inactiveAccount: 'loyalty_memberships_inactive_account_seq',
   /** Partial UNIQUE (account_id, loyalty_program_id) WHERE activity_state = 'Active'. */
   activeAccountProgram: 'loyalty_memberships_active_account_program',
   /** Partial UNIQUE (account_id, chain_id) WHERE activity_state = 'Active' AND is_primary = 1. */
@@ -242,12 +243,28 @@ interface Key {
 export type MembershipQueryPath =
   /** Rows looked up by a key (few per value), then sorted by seq. */
   | { readonly kind: 'key'; readonly index: string; readonly key: Key; readonly uses: readonly Condition[] }
+  /**
+   * Rows of accounts: the active ones from the partial unique (account, program) index, the others from
+   * the partial (account, seq) index, each index named with the condition that selects its part.
+   */
+  | { readonly kind: 'accounts'; readonly parts: readonly AccountIndexPart[]; readonly key: Key; readonly uses: readonly Condition[] }
   /** A time interval within (chain, activity state): `seq` from the index alone, sorted; then the page's rows. */
   | { readonly kind: 'range'; readonly index: string; readonly column: 'updated_utc' | 'created_utc'; readonly range: StoredRange; readonly uses: readonly Condition[] }
   /** The newest `count` rows of each combination of key values, each already in seq order, merged. */
   | { readonly kind: 'arms'; readonly index: string; readonly keys: readonly Key[]; readonly uses: readonly Condition[] }
   /** The table in seq order, every condition checked on its rows (only for scopes of very many chains). */
   | { readonly kind: 'scan'; readonly uses: readonly Condition[] };
+
+interface AccountIndexPart {
+  readonly index: string;
+  /** The index's own WHERE, written out: both databases use a partial index only for a query that repeats it. */
+  readonly condition: 'active' | 'inactive';
+}
+
+const accountIndexParts = (activityStates: readonly string[]): AccountIndexPart[] => [
+  ...(activityStates.includes('Active') ? [{ index: membershipIndexes.activeAccountProgram, condition: 'active' as const }] : []),
+  ...(activityStates.some((state) => state !== 'Active') ? [{ index: membershipIndexes.inactiveAccount, condition: 'inactive' as const }] : []),
+];
 
 const distinct = (values: readonly string[]) => [...new Set(values)];
 const combinations = (keys: readonly Key[]) => keys.reduce((n, key) => n * key.values.length, 1);
@@ -259,7 +276,9 @@ export function membershipQueryPath(filter: LoyaltyMembershipFilter): Membership
   if (filter.ids) return key(membershipIndexes.id, 'id', filter.ids, 'ids');
   if (filter.membershipNumbers) return key(membershipIndexes.number, 'membership_number', filter.membershipNumbers, 'numbers');
   if (filter.providerMembershipIds) return key(membershipIndexes.provider, 'provider_membership_id', filter.providerMembershipIds, 'providers');
-  if (filter.accountIds) return key(membershipIndexes.account, 'account_id', filter.accountIds, 'accounts');
+  if (filter.accountIds) {
+    return { kind: 'accounts', parts: accountIndexParts(filter.activityStates), key: { column: 'account_id', values: filter.accountIds }, uses: ['accounts'] };
+  }
   const chain = { column: 'chain_id', values: distinct(filter.chainIds) };
   const activity = { column: 'activity_state', values: distinct(filter.activityStates) };
   const states = { column: 'state', values: distinct(filter.states ?? allStates) };
@@ -320,6 +339,14 @@ export function listLoyaltyMembershipsQuery(
         select * from m order by seq desc limit ${limit}`;
     }
     return sql`select ${columns} from ${from(false, path.index)} where ${where(driving)} order by seq desc limit ${limit}`;
+  }
+
+  if (path.kind === 'accounts') {
+    const part = ({ index, condition }: AccountIndexPart) => sql<LoyaltyMembershipRecord>`select ${columns} from ${from(postgres, index)}
+      where ${where([isIn(postgres, path.key.column, path.key.values), sql.raw(condition === 'active' ? "activity_state = 'Active'" : "activity_state <> 'Active'")])}`;
+    const parts = sql.join(path.parts.map(part), sql` union all `);
+    if (postgres) return sql`with m as materialized (${parts}) select * from m order by seq desc limit ${limit}`;
+    return sql`select * from (${parts}) order by seq desc limit ${limit}`;
   }
 
   if (path.kind === 'range') {

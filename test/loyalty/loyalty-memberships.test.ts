@@ -811,6 +811,16 @@ describe.each(dialects)('loyaltyMemberships ($name)', (dialect) => {
       expect(ids(await listed(gross, { ...scope, ActivityStates: ['Deleted'] }))).toEqual([f.m4, f.m2]);
       expect(ids(await listed(gross, { ...scope, ActivityStates: ['Active', 'Deleted'] }))).toEqual([f.m5, f.m4, f.m3, f.m2, f.m1]);
       expectError(await getAll(gross, { ...scope, ActivityStates: ['Removed'] }), 400, 'ActivityStates[0]');
+      // AccountIds read active and deleted memberships from two indexes: each state alone, both merged in order.
+      const accounts = { AccountIds: [f.c1, f.c2, f.c3] };
+      expect(ids(await listed(gross, accounts))).toEqual([f.m5, f.m3, f.m1]);
+      expect(ids(await listed(gross, { ...accounts, ActivityStates: ['Deleted'] }))).toEqual([f.m4, f.m2]);
+      expect(ids(await listed(gross, { ...accounts, ActivityStates: ['Deleted', 'Active'] }))).toEqual([f.m5, f.m4, f.m3, f.m2, f.m1]);
+      const firstPage = await getAll(gross, { ...accounts, ActivityStates: ['Active', 'Deleted'], Limitation: { Count: 2 } });
+      expectJsonAnswer(firstPage, 200);
+      expect(ids(firstPage.body.LoyaltyMemberships)).toEqual([f.m5, f.m4]);
+      const secondPage = await getAll(gross, { ...accounts, ActivityStates: ['Active', 'Deleted'], Limitation: { Count: 2, Cursor: firstPage.body.Cursor } });
+      expect(ids(secondPage.body.LoyaltyMemberships)).toEqual([f.m3, f.m2]);
     });
 
     it('CreatedUtc and UpdatedUtc, half-open intervals; bad intervals are a 400', async () => {

@@ -9,6 +9,7 @@ import { loyaltyMembershipsMigration } from './0005-loyalty-memberships.ts';
 import { rateWindowsMigration } from './0006-rate-windows.ts';
 import { membershipTimeIndexesMigration } from './0007-membership-time-indexes.ts';
 import { pageIndexesMigration } from './0008-page-indexes.ts';
+import { inactiveAccountIndexMigration } from './0009-inactive-account-index.ts';
 
 export function migrationProvider(capabilities: Capabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export function migrationProvider(capabilities: Capabilities): MigrationProvider
     '0006-rate-windows': rateWindowsMigration(capabilities),
     '0007-membership-time-indexes': membershipTimeIndexesMigration(capabilities),
     '0008-page-indexes': pageIndexesMigration(capabilities),
+    '0009-inactive-account-index': inactiveAccountIndexMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
