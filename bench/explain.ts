@@ -109,7 +109,10 @@ for (const [name, run, text] of [
     sql`select seq from loyalty_memberships ${sql.raw(postgres ? '' : 'indexed by loyalty_memberships_active_account_program')} where ${postgres ? sql`account_id = any(${sql.val(accounts)})` : sql`account_id in (${sql.join(accounts)})`} and activity_state = 'Active'`],
   ['update: memberships by 100 ids', () => memberships.selectLoyaltyMembershipsByIds(db, [chainId], ids),
     sql`select seq from loyalty_memberships ${sql.raw(postgres ? '' : 'indexed by sqlite_autoindex_loyalty_memberships_1')} where ${postgres ? sql`id = any(${sql.val(ids)})` : sql`id in (${sql.join(ids)})`} and chain_id = ${chainId}`],
-  ['add/update: clear the primary flag of one account (plan only: it writes)', undefined,
+  ['add: clear the primary flag of 100 accounts (clearPrimaries; plan only: it writes)', undefined,
+    sql`update ${sql.raw(postgres ? 'loyalty_memberships' : 'loyalty_memberships indexed by loyalty_memberships_primary_account_chain')} set is_primary = 0, updated_utc = 'x'
+      where ${inIdList(postgres, 'account_id', accounts)} and chain_id = ${chainId} and activity_state = 'Active' and is_primary = 1`],
+  ['update: clear the primary flag of one account (plan only: it writes)', undefined,
     sql`update loyalty_memberships set is_primary = 0, updated_utc = 'x' where account_id = ${accounts[0]!} and chain_id = ${chainId} and activity_state = 'Active' and is_primary = 1 and id <> ''`],
   ['add: active customers of the chain among 1000 ids (src/store/accounts.ts, activeAccountIds)', async () => (await customersQuery.execute(db)).rows, customersQuery],
 ] as const) {
