@@ -7,7 +7,7 @@
 // load generator never competes with a server's event loop. Only one load runs at a time.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { writeFile, readFile } from 'node:fs/promises';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -126,6 +126,8 @@ interface Scenario {
   readonly onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   /** A fixed number of requests on one connection (latency per request), instead of a timed load. */
   readonly sequential?: number;
+  /** Each request's path and body, for a scenario that mixes operations (overrides `path` and `body` in loads). */
+  readonly next?: () => { readonly path: string; readonly body: Body };
 }
 
 interface Fixtures {
@@ -197,7 +199,7 @@ async function prepareFixtures(database: string, freshCustomers: number): Promis
       .where('chain_id', '=', grossChainId).where('activity_state', '=', 'Active').orderBy('seq').execute();
     const memberships = await db.selectFrom('loyalty_memberships').select('id')
       .where('chain_id', '=', grossChainId).where('activity_state', '=', 'Active')
-      .where(sql<boolean>`seq % ${Math.max(1, Math.floor(maxSeq / 2000))} = 0`).limit(2000).execute();
+      .where(sql<boolean>`seq % ${Math.max(1, Math.floor(maxSeq / 2000))} = 0`).orderBy('seq').limit(2000).execute();
 
     // Fresh customers, so every add of 1000 memberships passes the rules (one per account and program).
     const now = new Date().toISOString();
@@ -238,6 +240,22 @@ async function cleanUp(database: string, customerIds: readonly string[]): Promis
 function scenarios(fixtures: Fixtures, addRequests: number): Scenario[] {
   let accountTurn = 0;
   let distinctTurn = 0;
+  let mixTurn = 0;
+  // The walks' next cursors, shared by the connections: autocannon resets a connection's context after
+  // each response when it has a single request, so a cursor kept there would be lost. A walk starts at
+  // an active membership of the chain (spread over the newer half of the table) and ends when its Cursor is null.
+  const walkCursors: string[] = [];
+  let walkTurn = 0;
+  // Starts in the newer half (the ids come oldest first), so every walk has many full pages ahead.
+  const half = Math.floor(fixtures.membershipIds.length / 2);
+  const walkStart = () => fixtures.membershipIds[half + ((walkTurn++ * 7919) % Math.max(1, fixtures.membershipIds.length - half))]!;
+  const updateBody = (turn: number) => ({
+    ...gross,
+    LoyaltyMembershipUpdates: [{
+      LoyaltyMembershipId: fixtures.membershipIds[turn % fixtures.membershipIds.length], Points: { Value: (turn * 37) % 100_000 },
+    }],
+  });
+  const accountsBody = () => ({ ...gross, AccountIds: fixtures.accountSets[accountTurn++ % fixtures.accountSets.length], Limitation: { Count: 100 } });
   let updateTurn = 0;
   let addTurn = 0;
   const programs = fixtures.chainProgramIds;
@@ -252,7 +270,19 @@ function scenarios(fixtures: Fixtures, addRequests: number): Scenario[] {
       name: 'memberships.getAll AccountIds',
       description: 'loyaltyMemberships/getAll, Count 100, AccountIds filter (a set of accounts holding 110+ memberships)',
       path: `${base}/loyaltyMemberships/getAll`,
-      body: () => ({ ...gross, AccountIds: fixtures.accountSets[accountTurn++ % fixtures.accountSets.length], Limitation: { Count: 100 } }),
+      body: accountsBody,
+    },
+    {
+      name: 'memberships.getAll AccountIds, 1% updates',
+      description: 'as AccountIds, but every 100th request updates a membership (Points): each write drops every cached answer',
+      path: `${base}/loyaltyMemberships/getAll`,
+      body: accountsBody,
+      next: () => {
+        const turn = mixTurn++;
+        return turn % 100 === 99
+          ? { path: `${base}/loyaltyMemberships/update`, body: updateBody(turn) }
+          : { path: `${base}/loyaltyMemberships/getAll`, body: accountsBody() };
+      },
     },
     {
       name: 'memberships.getAll AccountIds, all distinct',
@@ -268,11 +298,12 @@ function scenarios(fixtures: Fixtures, addRequests: number): Scenario[] {
     },
     {
       name: 'memberships.getAll page walk',
-      description: 'loyaltyMemberships/getAll, Count 100, no filter, each request the next page by Cursor (per connection)',
+      description: 'loyaltyMemberships/getAll, Count 100, no filter, each request the next page of one of the walks in progress (by Cursor), each walk from a random membership',
       path: `${base}/loyaltyMemberships/getAll`,
-      body: (context) => ({ ...gross, Limitation: { Count: 100, Cursor: (context.cursor as string | undefined) ?? null } }),
-      onResponse: (_status, body, context) => {
-        context.cursor = cursorOf(body) ?? undefined;
+      body: () => ({ ...gross, Limitation: { Count: 100, Cursor: walkCursors.pop() ?? walkStart() } }),
+      onResponse: (_status, body) => {
+        const cursor = cursorOf(body);
+        if (cursor) walkCursors.push(cursor);
       },
     },
     {
@@ -285,15 +316,7 @@ function scenarios(fixtures: Fixtures, addRequests: number): Scenario[] {
       name: 'memberships.update 1',
       description: 'loyaltyMemberships/update of one membership (Points), a different membership each time',
       path: `${base}/loyaltyMemberships/update`,
-      body: () => {
-        const turn = updateTurn++;
-        return {
-          ...gross,
-          LoyaltyMembershipUpdates: [{
-            LoyaltyMembershipId: fixtures.membershipIds[turn % fixtures.membershipIds.length], Points: { Value: (turn * 37) % 100_000 },
-          }],
-        };
-      },
+      body: () => updateBody(updateTurn++),
     },
     {
       name: 'memberships.add 1000',
@@ -347,7 +370,13 @@ async function load(options: LoadOptions): Promise<Measurement> {
     method: 'POST',
     path: scenario.path,
     headers: { 'content-type': 'application/json' },
-    setupRequest: (next, context) => ({ ...next, body: JSON.stringify(scenario.body(context as Record<string, unknown>)) }),
+    setupRequest: (next, context) => {
+      if (scenario.next) {
+        const { path, body } = scenario.next();
+        return { ...next, path, body: JSON.stringify(body) };
+      }
+      return { ...next, body: JSON.stringify(scenario.body(context as Record<string, unknown>)) };
+    },
     ...(scenario.onResponse
       ? { onResponse: (status: number, body: string, context: object) => scenario.onResponse!(status, body, context as Record<string, unknown>) }
       : {}),
@@ -454,6 +483,7 @@ async function main(): Promise<void> {
   const connections = Number(values.connections ?? 10);
   const addRequests = Number(values['add-requests'] ?? (quick ? 3 : 30));
   const began = performance.now();
+  const startedAt = new Date().toISOString();
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const progress = (line: string) => say(`[${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 
@@ -470,7 +500,8 @@ async function main(): Promise<void> {
   }
 
   // Add warm-up requests need fresh customers too: 20 programs take 20 adds per 1000 customers.
-  const addTotal = addRequests + 2;
+  // The sample request, two warm-up requests, then the measured ones.
+  const addTotal = addRequests + 3;
   const freshCustomers = 1000 * Math.max(1, Math.ceil(addTotal / 20));
   const fixtures = await prepareFixtures(database, freshCustomers);
   progress(`Fixtures ready (${fixtures.freshCustomerIds.length} fresh customers for the adds)`);
@@ -527,7 +558,7 @@ async function main(): Promise<void> {
   }
 
   const report: BenchReport = {
-    startedAt: new Date().toISOString(),
+    startedAt,
     quick,
     database: describeDatabase(database),
     memberships: fixtures.memberships,
@@ -550,6 +581,7 @@ async function main(): Promise<void> {
     }
   }
   if (values.json) {
+    mkdirSync(dirname(resolve(values.json)), { recursive: true });
     await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
     say(`\nWrote ${values.json}`);
   }

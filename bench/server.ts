@@ -17,7 +17,8 @@ async function start(): Promise<void> {
   const [mode, database, answerCache] = process.argv.slice(2);
   let app: FastifyInstance;
   let store: Store | undefined;
-  let canned = '{}';
+  // Bytes, encoded once: what a route that sends a ready answer does (a string would be encoded each time).
+  let canned = Buffer.from('{}');
   if (mode === 'app') {
     // As in production (a TENANTS_FILE turns it off there too): no control plane or request journal.
     const settings = loadSettings({
@@ -41,8 +42,8 @@ async function start(): Promise<void> {
     if (message.type === 'rss') reply(message.id, process.memoryUsage().rss);
     else if (message.type === 'cache') reply(message.id, mode === 'app' ? app.answerCache.statistics() : { hits: 0, misses: 0 });
     else if (message.type === 'canned') {
-      canned = message.body;
-      reply(message.id, Buffer.byteLength(canned));
+      canned = Buffer.from(message.body, 'utf8');
+      reply(message.id, canned.length);
     } else if (message.type === 'close') {
       void (async () => {
         // Idle keep-alive connections would hold close() for the keep-alive timeout.
