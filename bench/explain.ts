@@ -11,7 +11,7 @@ import type { Database } from '../src/store/database.ts';
 import * as memberships from '../src/store/loyalty-memberships.ts';
 import type { LoyaltyMembershipFilter } from '../src/store/loyalty-memberships.ts';
 import { demoTenancy } from '../src/tenancy/demo.ts';
-import { checkedOnRows, inIdList } from '../src/store/dialect.ts';
+import { and, checkedOnRows, inIdList } from '../src/store/dialect.ts';
 
 const { values } = parseArgs({ options: { database: { type: 'string' }, markdown: { type: 'boolean' }, runs: { type: 'string' } } });
 const database = values.database ?? './data/bench-1m.db';
@@ -102,7 +102,7 @@ for (const c of cases) {
 const accounts = pick(sample, 100).map((s) => s.account_id);
 const thousandIds = [...sample.map((s) => s.account_id), ...Array.from({ length: 1000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)].slice(0, 1000);
 // The shape of activeAccountIds in src/store/accounts.ts (its customers half).
-const customersQuery = sql`select id from customers where ${sql.join([inIdList(postgres, 'id', thousandIds), checkedOnRows(postgres, 'chain_id', chainId), checkedOnRows(postgres, 'activity_state', 'Active')], sql` and `)}`;
+const customersQuery = sql`select id from customers where ${and([inIdList(postgres, 'id', thousandIds), checkedOnRows(postgres, 'chain_id', chainId), checkedOnRows(postgres, 'activity_state', 'Active')])}`;
 const ids = pick(sample, 100).map((s) => s.id);
 for (const [name, run, text] of [
   ['add: active memberships of 100 accounts', () => memberships.selectActiveMembershipsOfAccounts(db, accounts),

@@ -75,7 +75,6 @@ function parsePayload(payload: unknown): unknown {
   if (payload !== null && typeof payload === 'object' && 'Truncated' in payload) return payload;
   if (typeof payload !== 'string') return payload === undefined || payload === null ? null : '[stream]';
   if (payload.length === 0) return null;
-  if (payload.length > maxKeptBytes) return { Truncated: true, Bytes: payload.length };
   try {
     return JSON.parse(payload);
   } catch {
@@ -105,9 +104,10 @@ export class Journal {
     // Big bodies and answers are kept as a note of their size, never by reference, so the journal
     // holds at most capacity × 64 KB of them.
     const bodyBytes = Number(request.headers['content-length'] ?? Number.MAX_SAFE_INTEGER);
-    // Answers from the answer cache are Buffers; a Buffer held here would pin the cached answer.
+    // Answers from the answer cache are Buffers: kept as text (a Buffer held here would pin the cached answer).
     const sent = request.journalPayload;
-    const payload = Buffer.isBuffer(sent) ? (sent.length > maxKeptBytes ? { Truncated: true, Bytes: sent.length } : sent.toString('utf8')) : sent;
+    const sentBytes = Buffer.isBuffer(sent) || typeof sent === 'string' ? sent.length : 0;
+    const payload = sentBytes > maxKeptBytes ? { Truncated: true, Bytes: sentBytes } : Buffer.isBuffer(sent) ? sent.toString('utf8') : sent;
     this.entries[this.next] = {
       id: request.id,
       time: request.journalStart ?? Date.now() - durationMs,
@@ -116,7 +116,7 @@ export class Journal {
       body: bodyBytes > maxKeptBytes ? undefined : request.body,
       bodyBytes,
       token: maskToken((request.body as Record<string, unknown> | null | undefined)?.AccessToken),
-      payload: typeof payload === 'string' && payload.length > maxKeptBytes ? { Truncated: true, Bytes: payload.length } : payload,
+      payload,
       status,
       durationMs,
       fault: request.injectedFault ?? null,

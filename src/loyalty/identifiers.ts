@@ -1,7 +1,8 @@
 // Identifiers of the records this server creates.
 import { randomFillSync } from 'node:crypto';
 
-const random = Buffer.alloc(10);
+const random = Buffer.alloc(8);
+const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
 let lastMs = 0;
 let counter = 0;
 
@@ -20,7 +21,6 @@ export function newRecordId(now = Date.now()): string {
     counter = 0;
   }
   randomFillSync(random);
-  const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
   const time = hex(lastMs, 12);
   const rest = random.toString('hex');
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex(counter, 3)}-${hex((random[0]! & 0x3f) | 0x80, 2)}${rest.slice(2, 4)}-${rest.slice(4, 16)}`;

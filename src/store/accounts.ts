@@ -1,9 +1,7 @@
 // SQL for customers and companies, the accounts that loyalty memberships point at.
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { checkedOnRows, inIdList, isPostgres } from './dialect.ts';
-
-const and = (conditions: readonly RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
+import { and, checkedOnRows, inIdList, isPostgres } from './dialect.ts';
 import { matchesNothing, wherePage, whereTimeRange, type PageRequest, type StoredRange } from './pages.ts';
 
 export interface CustomerRecord {

@@ -4,6 +4,9 @@ import type { Database } from './database.ts';
 
 export const isPostgres = (db: Kysely<Database>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
+/** Conditions joined with AND. */
+export const and = (conditions: readonly RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
+
 /**
  * `column IN (ids)` with the ids as one parameter whatever their number: an array on PostgreSQL, a JSON
  * text on SQLite. A batch names up to 1000 ids; 1000 bound values cost more to compile and bind than

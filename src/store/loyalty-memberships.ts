@@ -9,7 +9,7 @@
 import { sql, type Kysely, type RawBuilder, type Updateable } from 'kysely';
 import { LoyaltyMembershipState } from '../contract/loyalty-memberships.ts';
 import type { Database, LoyaltyMembershipTable } from './database.ts';
-import { inIdList, isPostgres } from './dialect.ts';
+import { and, inIdList, isPostgres } from './dialect.ts';
 import { matchesNothing, type PageRequest, type StoredRange } from './pages.ts';
 
 export interface LoyaltyMembershipRecord {
@@ -60,7 +60,7 @@ export interface LoyaltyMembershipFilter {
   readonly updated?: StoredRange;
 }
 
-/** The indexes the queries below name (migrations 0005, 0007 and 0008). */
+/** The indexes the queries below name (migrations 0005, 0007, 0008 and 0009). */
 export const membershipIndexes = {
   /** UNIQUE (id): the first UNIQUE constraint of the table in 0005, hence SQLite's name for it. */
   id: 'sqlite_autoindex_loyalty_memberships_1',
@@ -109,7 +109,6 @@ function isIn(postgres: boolean, column: string, values: readonly unknown[]): Ra
   return postgres ? sql`${sql.raw(column)} = any(${sql.val(values)})` : sql`${sql.raw(column)} in (${sql.join(values)})`;
 }
 
-const and = (conditions: readonly RawBuilder<unknown>[]) => sql.join(conditions, sql` and `);
 
 async function rows(db: Kysely<Database>, query: RawBuilder<LoyaltyMembershipRecord>): Promise<LoyaltyMembershipRecord[]> {
   return (await query.execute(db)).rows;
