@@ -12,7 +12,12 @@ import { registerOpenApi } from './http/openapi.ts';
 import { redisRateWindows, type RateWindows } from './store/rate-windows.ts';
 import { generateRequestId, registerRequestId } from './http/request-id.ts';
 import { registerOperationRoutes } from './http/routes.ts';
-import { AnswerCache } from './http/answer-cache.ts';
+import { AnswerCache, noAnswerCache, registerAnswerCache } from './http/answer-cache.ts';
+import { authenticationHook } from './http/authenticate.ts';
+import { rateLimitHook } from './http/rate-limit.ts';
+import { faultInjectionHook } from './http/fault-injection.ts';
+import { transactionStage } from './http/transaction.ts';
+import { serializeAnswer } from './http/serialization.ts';
 import { applyAccountsSeed } from './loyalty/accounts-seed.ts';
 import { FaultInjector } from './control/faults.ts';
 import { Journal, registerJournal } from './control/journal.ts';
@@ -31,7 +36,18 @@ export interface AppDependencies {
   readonly rateWindows?: RateWindows;
   /** A pino destination stream, for tests that read the log. */
   readonly logStream?: NodeJS.WritableStream;
+  /** The time a request reads once and stamps on everything it writes; the system clock by default. */
+  readonly clock?: () => Date;
 }
+
+/**
+ * Node's HTTP server limits: a slow or idle client cannot hold a connection for ever. The keep-alive
+ * outlasts the 60 s idle timeout common to load balancers, so they close first and never reuse a
+ * connection this side has just closed.
+ */
+const connectionTimeoutMs = 120_000;
+const keepAliveTimeoutMs = 72_000;
+const requestTimeoutMs = 120_000;
 
 /** Paths pino blanks out wherever they appear: tokens never reach a log line. */
 export const redactedPaths = [
@@ -61,10 +77,9 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
     genReqId: generateRequestId,
     requestIdHeader: false,
     bodyLimit: settings.bodyLimitBytes,
-    // Node's HTTP server limits: a slow or idle client cannot hold a connection for ever.
-    connectionTimeout: 120_000,
-    keepAliveTimeout: 72_000,
-    requestTimeout: 120_000,
+    connectionTimeout: connectionTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    requestTimeout: requestTimeoutMs,
     return503OnClosing: true,
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
     ajv: {
@@ -85,9 +100,21 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   const faults = settings.controlApi ? new FaultInjector() : undefined;
   const journal = settings.controlApi && settings.journalSize > 0 ? new Journal(settings.journalSize) : undefined;
   if (journal) registerJournal(app, journal);
-  const answers = new AnswerCache(settings.answerCacheBytes, () => dependencies.store.changeMark());
-  app.decorate('answerCache', answers);
-  registerOperationRoutes(app, { store: dependencies.store, rateWindows, requestTimeoutMs: settings.requestTimeoutMs, faults, answers });
+  const answers = answerCacheFor(settings, dependencies.store);
+  app.decorate('answerCache', answers ?? noAnswerCache);
+  const { store, clock = () => new Date() } = dependencies;
+
+  // The operations of the registry. Every call passes these stages, in this order.
+  app.register(async (api) => {
+    api.addHook('preValidation', authenticationHook(store.db));
+    if (rateWindows) api.addHook('preValidation', rateLimitHook(rateWindows));
+    if (faults) api.addHook('preValidation', faultInjectionHook(faults));
+    if (answers) registerAnswerCache(api, answers);
+    registerOperationRoutes(api, {
+      transaction: transactionStage(store, settings.requestTimeoutMs, clock),
+      serialization: serializeAnswer,
+    });
+  });
   if (faults) {
     app.register(registerControlPlane, {
       store: dependencies.store,
@@ -98,6 +125,12 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
     });
   }
   return app;
+}
+
+/** A cache only where the store can tell it about every write (see http/answer-cache.ts), and only if wanted. */
+function answerCacheFor(settings: Settings, store: Store): AnswerCache | undefined {
+  if (settings.answerCacheBytes === 0 || store.changeMark() === undefined) return undefined;
+  return new AnswerCache(settings.answerCacheBytes, () => store.changeMark());
 }
 
 /** Redis when REDIS_URL is set; otherwise as shared as the database (PostgreSQL) or this process (SQLite). */

@@ -53,6 +53,7 @@ export const companyOperations = {
     example: { ...demoAuthentication, Name: 'Sample Company 1', Options: { Invoiceable: true, AddFeesToInvoices: false, AddTaxDeductedPaymentToInvoices: false } },
     resource: 'companies',
     action: 'add',
+    writes: true,
     summary: 'Add company',
     request: RequestBody('CompanyAddParameters', {
       ChainId: Nullable(Type.String({ format: 'uuid', description: 'Required with a portfolio access token, ignored otherwise.' })),
@@ -66,6 +67,7 @@ export const companyOperations = {
     example: { ...demoAuthentication, Names: ['Acme Travel Ltd'], ActivityStates: ['Active'], Limitation: { Count: 10 } },
     resource: 'companies',
     action: 'getAll',
+    writes: false,
     summary: 'Get all companies',
     page: 'Companies',
     request: RequestBody('CompanyFilterParameters', {

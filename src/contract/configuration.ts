@@ -73,6 +73,7 @@ export const configurationOperations = {
     example: { ...demoAuthentication, EnterpriseId: '851df8c8-90f2-4c4a-8e01-a4fc46b25178' },
     resource: 'configuration',
     action: 'get',
+    writes: false,
     summary: 'Get configuration',
     // NowUtc: the answer tells the time.
     repeatable: false,

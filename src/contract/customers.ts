@@ -61,6 +61,7 @@ export const customerOperations = {
     example: { ...demoAuthentication, FirstName: 'Thea', LastName: 'Carbone', Email: 'thea.carbone@example.com', Phone: '+420 123 456 789', LoyaltyCode: 'LL810213', OverwriteExisting: false },
     resource: 'customers',
     action: 'add',
+    writes: true,
     summary: 'Add customer',
     request: RequestBody('CustomerAddParameters', {
       ChainId: Nullable(Type.String({ format: 'uuid', description: 'Required with a portfolio access token, ignored otherwise.' })),
@@ -77,6 +78,7 @@ export const customerOperations = {
     example: { ...demoAuthentication, Extent: { Customers: true, Documents: false, Addresses: false }, LastNames: ['Doe', 'Smith'], ActivityStates: ['Active'], Limitation: { Count: 10 } },
     resource: 'customers',
     action: 'getAll',
+    writes: false,
     summary: 'Get all customers',
     page: 'Customers',
     request: RequestBody('CustomerFilterParameters', {

@@ -79,6 +79,7 @@ export const loyaltyMembershipOperations = {
     example: { ...demoAuthentication, AccountIds: ['fadd5bb6-b428-45d5-94f8-fd0d89fece6d'], MembershipStates: ['Pending', 'Enrolled'], ActivityStates: ['Active'], MembershipNumbers: ['MBR-2025-AX49ZT73'], Limitation: { Count: 100 } },
     resource: 'loyaltyMemberships',
     action: 'getAll',
+    writes: false,
     summary: 'Get all loyalty memberships',
     page: 'LoyaltyMemberships',
     request: RequestBody('LoyaltyMembershipFilterParameters', {
@@ -101,6 +102,7 @@ export const loyaltyMembershipOperations = {
     example: { ...demoAuthentication, LoyaltyMemberships: [{ AccountId: 'fadd5bb6-b428-45d5-94f8-fd0d89fece6d', LoyaltyProgramId: 'f701dafb-5765-4cf4-b1dd-1f602a740ae5', IsPrimary: true, State: 'Enrolled', MembershipNumber: 'MBR-2025-AX49ZT73', Points: 22, ExpirationDate: '2029-12-24T00:00:00Z', Url: 'https://rewards.example.com/member/PRV-MBR-9842XKLT' }] },
     resource: 'loyaltyMemberships',
     action: 'add',
+    writes: true,
     summary: 'Add loyalty memberships',
     request: RequestBody('MultipleLoyaltyMembershipAddParameters', {
       ChainId: ChainIdParameter,
@@ -112,6 +114,7 @@ export const loyaltyMembershipOperations = {
     example: { ...demoAuthentication, LoyaltyMembershipUpdates: [{ LoyaltyMembershipId: '905a4489-0960-4ac9-96ec-793f47365c92', State: { Value: 'Canceled' }, IsPrimary: { Value: true }, Points: { Value: 42 }, ExpirationDate: { Value: '2038-01-19T03:14:07Z' }, ProviderMembershipId: { Value: 'PRV-MBR-9842XKLT' } }] },
     resource: 'loyaltyMemberships',
     action: 'update',
+    writes: true,
     summary: 'Update loyalty memberships',
     request: RequestBody('MultipleLoyaltyMembershipUpdateParameters', {
       ChainId: ChainIdParameter,
@@ -123,6 +126,7 @@ export const loyaltyMembershipOperations = {
     example: { ...demoAuthentication, LoyaltyMembershipIds: ['905a4489-0960-4ac9-96ec-793f47365c92'] },
     resource: 'loyaltyMemberships',
     action: 'delete',
+    writes: true,
     summary: 'Delete loyalty memberships',
     request: RequestBody('LoyaltyMembershipDeleteParameters', {
       ChainId: ChainIdParameter,

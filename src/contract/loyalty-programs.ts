@@ -49,6 +49,7 @@ export const loyaltyProgramOperations = {
     example: { ...demoAuthentication, ChainIds: ['8ddea57b-6a5c-4eec-8c4c-24467dce118e'], CreatedUtc: { StartUtc: '2022-10-05T00:00:00Z', EndUtc: '2022-10-10T00:00:00Z' }, ActivityStates: ['Active'], Codes: ['PC01', 'GEC07'], Limitation: { Count: 100 } },
     resource: 'loyaltyPrograms',
     action: 'getAll',
+    writes: false,
     summary: 'Get all loyalty programs',
     page: 'LoyaltyPrograms',
     request: RequestBody('LoyaltyProgramFilterParameters', {
@@ -69,6 +70,7 @@ export const loyaltyProgramOperations = {
     example: { ...demoAuthentication, LoyaltyPrograms: [{ Name: 'Platinum Club', Code: 'PC01', Type: 'Hotel', Subscription: 'Free' }] },
     resource: 'loyaltyPrograms',
     action: 'add',
+    writes: true,
     summary: 'Add loyalty programs',
     request: RequestBody('MultipleLoyaltyProgramAddParameters', {
       ChainId: ChainIdParameter,
@@ -80,6 +82,7 @@ export const loyaltyProgramOperations = {
     example: { ...demoAuthentication, LoyaltyProgramUpdates: [{ LoyaltyProgramId: 'f701dafb-5765-4cf4-b1dd-1f602a740ae5', Name: { Value: 'Platinum Club Extra' }, Type: { Value: 'Hotel' }, Subscription: { Value: 'Free' } }] },
     resource: 'loyaltyPrograms',
     action: 'update',
+    writes: true,
     summary: 'Update loyalty programs',
     request: RequestBody('MultipleLoyaltyProgramUpdateParameters', {
       ChainId: ChainIdParameter,
@@ -91,6 +94,7 @@ export const loyaltyProgramOperations = {
     example: { ...demoAuthentication, LoyaltyProgramIds: ['f701dafb-5765-4cf4-b1dd-1f602a740ae5'] },
     resource: 'loyaltyPrograms',
     action: 'delete',
+    writes: true,
     summary: 'Delete loyalty programs',
     request: RequestBody('LoyaltyProgramDeleteParameters', {
       LoyaltyProgramIds: WriteArray(Uuid, 'Unique identifiers of the loyalty programs to be deleted.'),

@@ -38,6 +38,7 @@ export const loyaltyTierOperations = {
     example: { ...demoAuthentication, LoyaltyProgramIds: ['f701dafb-5765-4cf4-b1dd-1f602a740ae5'], ActivityStates: ['Active'], Limitation: { Count: 100 } },
     resource: 'loyaltyTiers',
     action: 'getAll',
+    writes: false,
     summary: 'Get all loyalty tiers',
     page: 'LoyaltyTiers',
     request: RequestBody('LoyaltyTierFilterParameters', {
@@ -54,6 +55,7 @@ export const loyaltyTierOperations = {
     example: { ...demoAuthentication, LoyaltyTiers: [{ LoyaltyProgramId: 'f701dafb-5765-4cf4-b1dd-1f602a740ae5', Name: 'Gold', Code: 'GOLD', Ordering: 1 }] },
     resource: 'loyaltyTiers',
     action: 'add',
+    writes: true,
     summary: 'Add loyalty tiers',
     request: RequestBody('MultipleLoyaltyTierAddParameters', {
       ChainId: ChainIdParameter,
@@ -65,6 +67,7 @@ export const loyaltyTierOperations = {
     example: { ...demoAuthentication, LoyaltyTierUpdates: [{ LoyaltyTierId: '69eedfd2-6f25-42fc-b3c8-39df70f85e37', Name: { Value: 'Platinum' }, Ordering: { Value: 2 } }] },
     resource: 'loyaltyTiers',
     action: 'update',
+    writes: true,
     summary: 'Update loyalty tiers',
     request: RequestBody('MultipleLoyaltyTierUpdateParameters', {
       LoyaltyTierUpdates: WriteArray(LoyaltyTierUpdateParameters, 'Loyalty tiers to be updated.'),
@@ -75,6 +78,7 @@ export const loyaltyTierOperations = {
     example: { ...demoAuthentication, LoyaltyTierIds: ['69eedfd2-6f25-42fc-b3c8-39df70f85e37'] },
     resource: 'loyaltyTiers',
     action: 'delete',
+    writes: true,
     summary: 'Delete loyalty tiers',
     request: RequestBody('LoyaltyTierDeleteParameters', {
       LoyaltyTierIds: WriteArray(Uuid, 'Unique identifiers of the loyalty tiers to be deleted.'),

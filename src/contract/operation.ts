@@ -10,12 +10,15 @@ export interface OperationDeclaration<Req extends TObject = TObject, Res extends
   readonly response: Res;
   /** The response property that holds a cursor page: an empty page answers 204 under `Prefer: return=minimal`. */
   readonly page?: string;
-  /** Reads run without a transaction; everything else runs in exactly one. */
+  /**
+   * Declared on every operation, never guessed from its action's name: reads run without a
+   * transaction, writes in exactly one (with the caller's chains locked).
+   */
   readonly writes: boolean;
   /**
    * The answer depends only on the stored records, the request and the caller: until something is
    * written, the same request answers the same bytes (and may be answered from the answer cache).
-   * Reads are, unless they say otherwise (an answer that tells the time is not).
+   * Reads are, unless they say otherwise (an answer that tells the time is not); writes never are.
    */
   readonly repeatable: boolean;
   /** A request body as published, for the OpenAPI document and the documentation tests. */
@@ -23,11 +26,9 @@ export interface OperationDeclaration<Req extends TObject = TObject, Res extends
 }
 
 export function defineOperation<Req extends TObject, Res extends TSchema>(
-  declaration: Omit<OperationDeclaration<Req, Res>, 'writes' | 'repeatable'> & { writes?: boolean; repeatable?: boolean },
+  declaration: Omit<OperationDeclaration<Req, Res>, 'repeatable'> & { repeatable?: boolean },
 ): OperationDeclaration<Req, Res> {
-  const reads = declaration.action === 'getAll' || declaration.action === 'get';
-  const writes = declaration.writes ?? !reads;
-  return { ...declaration, writes, repeatable: !writes && (declaration.repeatable ?? true) };
+  return { ...declaration, repeatable: !declaration.writes && (declaration.repeatable ?? true) };
 }
 
 export type OperationRequest<O> = O extends OperationDeclaration<infer Req, TSchema> ? Static<Req> : never;

@@ -5,7 +5,11 @@
 // turned into objects, no serialization of a 58 KB page. The store's change mark says when anything
 // may have been written (on SQLite: a commit by this connection or by any other process on the file);
 // a new mark drops every answer. A store that cannot tell (PostgreSQL, written to by other instances)
-// has no mark, and nothing is kept.
+// has no mark, and nothing is kept: app.ts builds no cache for it at all.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../tenancy/principal.ts';
+import { operationOf, type RoutedOperation } from './operation.ts';
+import { prefersMinimal } from './prefer.ts';
 
 export interface AnswerCacheStatistics {
   readonly entries: number;
@@ -20,6 +24,12 @@ export interface PendingAnswer {
   readonly mark: string;
 }
 
+/** Credentials are not part of what an operation answers: the caller's resolved scope stands for them. */
+const credentialProperties = new Set(['ClientToken', 'AccessToken', 'Client']);
+const jsonContentType = 'application/json; charset=utf-8';
+/** No single answer may take more than this share of the cache, or one page would evict all others. */
+const largestShare = 4;
+
 /** What an entry holds: its answer's bytes, its key (at most 2 bytes a character) and the Map's own cost. */
 const entrySize = (key: string, answer: Buffer) => answer.length + 2 * key.length + 128;
 
@@ -29,6 +39,8 @@ export class AnswerCache {
    * Answers are kept as UTF-8 bytes: what is counted is what is held, and a hit sends them as they are.
    */
   readonly #answers = new Map<string, Buffer>();
+  /** Per operation, the request properties its key is made of. */
+  readonly #keyProperties = new Map<string, readonly string[]>();
   #bytes = 0;
   #mark: string | undefined;
   #hits = 0;
@@ -39,6 +51,28 @@ export class AnswerCache {
    * @param changeMark the store's change mark; `undefined` when it cannot tell.
    */
   constructor(private readonly maxBytes: number, private readonly changeMark: () => string | undefined) {}
+
+  /**
+   * The key of a repeatable read: the operation, the caller, and the request's declared properties but
+   * the credentials, in the schema's order. Unknown properties are ignored by the operation, so they
+   * stay out of the key too (they may be anything, nested arbitrarily deep).
+   */
+  keyOf(operation: RoutedOperation, principal: Principal, body: Record<string, unknown>): string {
+    let properties = this.#keyProperties.get(operation.name);
+    if (properties === undefined) {
+      properties = Object.keys(operation.declaration.request.properties).filter((property) => !credentialProperties.has(property));
+      this.#keyProperties.set(operation.name, properties);
+    }
+    // The caller's scope as resolved for this request, not only its token: an answer computed before
+    // the token's enterprises changed must not be found with the new scope.
+    const scope = principal.enterprises.map((enterprise) => `${enterprise.id}/${enterprise.chainId}`).join(',');
+    let key = `${operation.name}\u0000${principal.accessTokenHash}\u0000${principal.isPortfolio}\u0000${principal.portfolioEnterpriseId}\u0000${scope}`;
+    for (const property of properties) {
+      const value = body[property];
+      if (value !== undefined) key += `\u0000${property}=${JSON.stringify(value)}`;
+    }
+    return key;
+  }
 
   /**
    * The answer kept for this key, or what to pass to `keep` once the answer is computed. The key is
@@ -76,7 +110,7 @@ export class AnswerCache {
     if (this.changeMark() !== pending.mark || this.#mark !== pending.mark) return;
     const bytes = Buffer.from(answer, 'utf8');
     const size = entrySize(pending.key, bytes);
-    if (size > this.maxBytes / 4) return;
+    if (size > this.maxBytes / largestShare) return;
     const previous = this.#answers.get(pending.key);
     if (previous !== undefined) {
       this.#bytes -= entrySize(pending.key, previous);
@@ -96,9 +130,39 @@ export class AnswerCache {
   }
 }
 
+/** What an app without a cache reports. */
+export const noAnswerCache: Pick<AnswerCache, 'statistics'> = {
+  statistics: () => ({ entries: 0, bytes: 0, hits: 0, misses: 0 }),
+};
+
+/**
+ * The answer cache stage, around the handler: a repeatable read answered before, with nothing written
+ * since, gets the same bytes again (preHandler); a fresh 200 answer is kept as it was sent (onSend).
+ */
+export function registerAnswerCache(app: FastifyInstance, cache: AnswerCache): void {
+  app.decorateRequest('pendingAnswer', undefined);
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const operation = operationOf(request);
+    if (!operation.declaration.repeatable || prefersMinimal(request)) return;
+    const found = cache.lookup(() => cache.keyOf(operation, request.principal!, request.body as Record<string, unknown>));
+    if ('answer' in found) return reply.type(jsonContentType).send(found.answer);
+    request.pendingAnswer = found.pending;
+    return undefined;
+  });
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    // Serialized by the route's own response schema: what was sent is what is kept.
+    if (request.pendingAnswer && reply.statusCode === 200 && typeof payload === 'string') cache.keep(request.pendingAnswer, payload);
+    return payload;
+  });
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** The app's answer cache (its statistics are read by tests and the benchmark). */
-    answerCache: AnswerCache;
+    answerCache: Pick<AnswerCache, 'statistics'>;
+  }
+  interface FastifyRequest {
+    /** A repeatable read not found in the answer cache: its key, to keep the answer under. */
+    pendingAnswer: PendingAnswer | undefined;
   }
 }

@@ -1,16 +1,48 @@
-// Prefer: return=minimal. A delete, or a getAll whose page is empty, answers 204 with no body.
+// The `Prefer` request header, parsed in this one place: `return=minimal` (a delete, or a getAll
+// whose page is empty, answers 204 with no body) and the control plane's `code=…` and `latency=…`.
 import type { FastifyRequest } from 'fastify';
 import type { OperationDeclaration } from '../contract/operation.ts';
 
-export function prefersMinimal(request: FastifyRequest): boolean {
-  const header = request.headers.prefer;
-  if (!header) return false;
-  const values = Array.isArray(header) ? header : [header];
-  return values.some((value) => value.split(',').some((p) => p.trim().toLowerCase().replace(/\s+/g, '') === 'return=minimal'));
+/** One preference of the header, lower-cased, with its whitespace removed. */
+export interface Preference {
+  /** The whole preference, `name=value`. */
+  readonly text: string;
+  readonly name: string;
+  readonly value: string;
 }
 
+export const minimalPreference = 'return=minimal';
+
+const parsed = new WeakMap<FastifyRequest, readonly Preference[]>();
+
+/** Every preference of the request's `Prefer` headers, in order (parsed once per request). */
+export function preferencesOf(request: FastifyRequest): readonly Preference[] {
+  let preferences = parsed.get(request);
+  if (preferences === undefined) {
+    preferences = parsePrefer(request.headers.prefer);
+    parsed.set(request, preferences);
+  }
+  return preferences;
+}
+
+export function parsePrefer(header: string | readonly string[] | undefined): readonly Preference[] {
+  if (!header) return [];
+  const values = typeof header === 'string' ? [header] : header;
+  return values.flatMap((value) => value.split(',')).map((preference) => {
+    const text = preference.trim().toLowerCase().replace(/\s+/g, '');
+    const [name = '', value = ''] = text.split('=');
+    return { text, name, value };
+  });
+}
+
+export function prefersMinimal(request: FastifyRequest): boolean {
+  return preferencesOf(request).some(({ text }) => text === minimalPreference);
+}
+
+/** An answer with nothing to say (an empty result, as a delete's) or an empty page has a minimal form. */
 export function hasMinimalForm(operation: OperationDeclaration, result: unknown): boolean {
-  if (operation.action === 'delete') return true;
+  const answered = (operation.response as { properties?: Record<string, unknown> }).properties;
+  if (answered !== undefined && Object.keys(answered).length === 0) return true;
   if (!operation.page) return false;
   const page = (result as Record<string, unknown>)[operation.page];
   return Array.isArray(page) && page.length === 0;

@@ -1,0 +1,15 @@
+// The serialization stage: the handler's result as the answer. Under `Prefer: return=minimal` an
+// answer with a minimal form is a 204 without a body; otherwise Fastify serializes the result with the
+// route's response schema, which writes only the declared properties.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OperationDeclaration } from '../contract/operation.ts';
+import { hasMinimalForm, minimalPreference, prefersMinimal } from './prefer.ts';
+
+export type SerializationStage = (request: FastifyRequest, reply: FastifyReply, declaration: OperationDeclaration, result: unknown) => unknown;
+
+export const serializeAnswer: SerializationStage = (request, reply, declaration, result) => {
+  if (prefersMinimal(request) && hasMinimalForm(declaration, result)) {
+    return reply.code(204).header('Preference-Applied', minimalPreference).send();
+  }
+  return result;
+};
