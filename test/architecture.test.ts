@@ -1,61 +1,44 @@
-// Imports point down: http -> loyalty -> store, all onto contract; the client needs only contract
-// types. A file that reaches the wrong way fails here, naming the file and the import.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// Imports point down: http -> control -> loyalty -> tenancy -> store, all onto contract; the client
+// needs only contract types. The rules live in eslint.config.js (no-restricted-imports per folder);
+// this runs them over src/ and checks that they catch a wrong import, naming the file and the import.
+import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-const root = join(process.cwd(), 'src');
+const eslint = new ESLint({ cwd: process.cwd() });
+const layerRule = '@typescript-eslint/no-restricted-imports';
 
-function files(directory: string): string[] {
-  return readdirSync(directory).flatMap((name) => {
-    const path = join(directory, name);
-    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
-  });
+function wrongImports(results: ESLint.LintResult[]): string[] {
+  return results.flatMap((result) => result.messages
+    .filter((message) => message.ruleId === layerRule)
+    .map((message) => `${result.filePath}:${message.line} ${message.message}`));
 }
 
-/** Every import of a file: its specifier and whether it is type-only. */
-function imports(file: string): { from: string; typeOnly: boolean }[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^(?:import|export)\s+(type\s+)?[^'";]*?from\s+'([^']+)'/gm)].map((m) => ({ from: m[2]!, typeOnly: Boolean(m[1]) }));
-}
-
-const layerOf = (file: string) => relative(root, file).split('/')[0]!;
-
-/** Which layers (folders of src/) each layer may import at run time. */
-const allowed: Record<string, string[]> = {
-  contract: ['contract'],
-  store: ['store', 'contract'],
-  tenancy: ['tenancy', 'store', 'contract'],
-  loyalty: ['loyalty', 'store', 'tenancy', 'contract'],
-  control: ['control', 'loyalty', 'store', 'tenancy', 'contract'],
-  http: ['http', 'loyalty', 'store', 'tenancy', 'contract', 'control'],
-  client: [],
-};
+/** What the layer rule says about a file of this path with this text. */
+const probe = async (filePath: string, text: string) => wrongImports(await eslint.lintText(text, { filePath }));
 
 describe('the layers of src/', () => {
-  const sources = files(root).filter((file) => relative(root, file).includes('/'));
-
-  it.each(sources.map((file) => [relative(root, file), file]))('%s imports only what its layer may', (_name, file) => {
-    const layer = layerOf(file);
-    const wrong = imports(file)
-      .filter(({ from }) => from.startsWith('.'))
-      .map(({ from, typeOnly }) => ({ target: layerOf(join(file, '..', from)), from, typeOnly }))
-      .filter(({ target, typeOnly }) => target !== layer && !(allowed[layer] ?? []).includes(target) && !(layer === 'client' && target === 'contract' && typeOnly))
-      .map(({ from }) => from);
-    expect(wrong).toEqual([]);
+  it('every file of src/ imports only what its layer may', async () => {
+    expect(wrongImports(await eslint.lintFiles(['src/**/*.ts']))).toEqual([]);
   });
 
-  it('keeps Fastify out of the business rules, the store and the contract', () => {
-    const offenders = sources
-      .filter((file) => ['loyalty', 'store', 'contract', 'tenancy'].includes(layerOf(file)))
-      .filter((file) => imports(file).some(({ from }) => from === 'fastify' || from.startsWith('@fastify/')))
-      .map((file) => relative(root, file));
-    expect(offenders).toEqual([]);
+  it('refuses an import that points up, at any depth', async () => {
+    expect(await probe('src/store/probe.ts', "import { notFound } from '../loyalty/errors.ts';\nexport const a = notFound;\n")).toHaveLength(1);
+    expect(await probe('src/store/migrations/probe.ts', "import { handlers } from '../../loyalty/index.ts';\nexport const a = handlers;\n")).toHaveLength(1);
+    expect(await probe('src/contract/probe.ts', "export { sql } from '../store/dialect.ts';\n")).toHaveLength(1);
+    expect(await probe('src/loyalty/probe.ts', "import { buildApp } from '../app.ts';\nexport const a = buildApp;\n")).toHaveLength(1);
+    expect(await probe('src/http/probe.ts', "import { handlers } from '../loyalty/index.ts';\nexport const a = handlers;\n")).toEqual([]);
   });
 
-  it('gives the client no run-time dependency but the platform', () => {
-    const client = sources.filter((file) => layerOf(file) === 'client');
-    expect(client.length).toBeGreaterThan(0);
-    for (const file of client) expect(imports(file).filter(({ typeOnly }) => !typeOnly)).toEqual([]);
+  it('keeps Fastify out of the business rules, the store, the tenancy and the contract', async () => {
+    for (const layer of ['loyalty', 'store', 'contract', 'tenancy']) {
+      expect(await probe(`src/${layer}/probe.ts`, "import Fastify from 'fastify';\nexport const a = Fastify;\n")).toHaveLength(1);
+    }
+    expect(await probe('src/http/probe.ts', "import Fastify from 'fastify';\nexport const a = Fastify;\n")).toEqual([]);
+  });
+
+  it('gives the client no run-time dependency but the platform', async () => {
+    expect(await probe('src/client/probe.ts', "import type { Operations } from '../contract/index.ts';\nexport type A = Operations;\n")).toEqual([]);
+    expect(await probe('src/client/probe.ts', "import { operations } from '../contract/index.ts';\nexport const a = operations;\n")).toHaveLength(1);
+    expect(await probe('src/client/probe.ts', "import { randomUUID } from 'node:crypto';\nexport const a = randomUUID;\n")).toHaveLength(1);
   });
 });

@@ -86,74 +86,91 @@ function parseRetryAfter(value: string | null): number | null {
   return Number.isNaN(date) ? null : Math.max(0, (date - Date.now()) / 1000);
 }
 
-export function createClient(options: ClientOptions): LoyaltyConnectorClient {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const retry = { ...defaultRetry, ...options.retry };
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const credentials = { ClientToken: options.clientToken, AccessToken: options.accessToken, Client: options.client };
+/** What one call needs besides its operation and body. */
+interface Transport {
+  readonly fetch: typeof fetch;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly retry: RetryPolicy;
+  readonly baseUrl: string;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+}
 
-  async function call(operation: string, request: object, callOptions: CallOptions = {}): Promise<any> {
-    const body = JSON.stringify({ ...credentials, ...request });
-    for (let attempt = 1; ; attempt++) {
-      let response: Response;
-      try {
-        response = await fetchImpl(`${baseUrl}/api/connector/v1/${operation}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...options.headers, ...callOptions.headers },
-          body,
-          ...(callOptions.signal ? { signal: callOptions.signal } : {}),
-        });
-      } catch (error) {
-        // The request may or may not have reached the server: only a read is safe to send again.
-        if (!isIdempotent(operation) || attempt >= retry.attempts || callOptions.signal?.aborted) throw error;
-        await sleep(backoff(attempt));
-        continue;
-      }
-      if (response.status === 204) return {};
-      const text = await response.text();
-      if (response.ok) return text ? JSON.parse(text) : {};
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-      if (retryable(operation, response.status) && attempt < retry.attempts) {
-        await sleep(retryAfter !== null ? Math.min(retryAfter * 1000, retry.maxDelayMs * 6) : backoff(attempt));
-        continue;
-      }
-      let error: { Message?: string; RequestId?: string; Details?: string } = {};
-      try {
-        error = JSON.parse(text) as typeof error;
-      } catch {
-        // Not our error body (a proxy in between): keep the status.
-      }
-      throw new ConnectorApiError(
-        response.status,
-        error.Message ?? `HTTP ${response.status}`,
-        error.RequestId ?? response.headers.get('request-id'),
-        error.Details ?? null,
-        operation,
-        attempt,
-        retryAfter,
-      );
+/** The pause before attempt `attempt + 1` when the server said nothing: exponential, full jitter. */
+function backoff(retry: RetryPolicy, attempt: number): number {
+  const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+  return Math.random() * ceiling;
+}
+
+/** How many times the largest backoff a server's Retry-After may make the client wait. */
+const retryAfterCeilingFactor = 6;
+
+/** The API's error answer as a ConnectorApiError, or the status alone if the body is not ours. */
+function apiError(response: Response, text: string, operation: string, attempt: number, retryAfter: number | null): ConnectorApiError {
+  let error: { Message?: string; RequestId?: string; Details?: string } = {};
+  try {
+    error = JSON.parse(text) as typeof error;
+  } catch {
+    // Not our error body (a proxy in between): keep the status.
+  }
+  return new ConnectorApiError(
+    response.status,
+    error.Message ?? `HTTP ${response.status}`,
+    error.RequestId ?? response.headers.get('request-id'),
+    error.Details ?? null,
+    operation,
+    attempt,
+    retryAfter,
+  );
+}
+
+/** One operation, sent again while the answer says it is worth it and attempts remain. */
+async function send(transport: Transport, operation: string, body: string, callOptions: CallOptions): Promise<unknown> {
+  const { retry } = transport;
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await transport.fetch(`${transport.baseUrl}/api/connector/v1/${operation}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...transport.headers, ...callOptions.headers },
+        body,
+        ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+      });
+    } catch (error) {
+      // The request may or may not have reached the server: only a read is safe to send again.
+      if (!isIdempotent(operation) || attempt >= retry.attempts || callOptions.signal?.aborted) throw error;
+      await transport.sleep(backoff(retry, attempt));
+      continue;
     }
-  }
-
-  function backoff(attempt: number): number {
-    const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-    return Math.random() * ceiling;
-  }
-
-  async function* pages(operation: string, request: { Limitation: { Count: number; Cursor?: string | null } }, callOptions?: CallOptions) {
-    let cursor = request.Limitation.Cursor ?? null;
-    for (;;) {
-      const page = await call(operation, { ...request, Limitation: { ...request.Limitation, Cursor: cursor } }, callOptions);
-      yield page;
-      const items = Object.values(page).find(Array.isArray) as unknown[] | undefined;
-      if (!page.Cursor || !items || items.length < request.Limitation.Count) return;
-      cursor = page.Cursor as string;
+    if (response.status === 204) return {};
+    const text = await response.text();
+    if (response.ok) return text ? JSON.parse(text) : {};
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    if (retryable(operation, response.status) && attempt < retry.attempts) {
+      await transport.sleep(retryAfter !== null ? Math.min(retryAfter * 1000, retry.maxDelayMs * retryAfterCeilingFactor) : backoff(retry, attempt));
+      continue;
     }
+    throw apiError(response, text, operation, attempt, retryAfter);
   }
+}
 
+type Call = (operation: string, request: object, callOptions?: CallOptions) => Promise<Record<string, unknown>>;
+
+/** A getAll walked by cursor, page by page, until a page comes back short or empty. */
+async function* walkPages(call: Call, operation: string, request: { Limitation: { Count: number; Cursor?: string | null } }, callOptions?: CallOptions) {
+  let cursor = request.Limitation.Cursor ?? null;
+  for (;;) {
+    const page = await call(operation, { ...request, Limitation: { ...request.Limitation, Cursor: cursor } }, callOptions);
+    yield page;
+    const items = Object.values(page).find(Array.isArray) as unknown[] | undefined;
+    if (!page.Cursor || !items || items.length < request.Limitation.Count) return;
+    cursor = page.Cursor as string;
+  }
+}
+
+/** `client.loyaltyPrograms.getAll(…)`: each resource a proxy whose properties are its actions. */
+function resourceProxy(call: Call, target: object): object {
   const resources = new Map<string, object>();
-  return new Proxy({ call, pages } as object, {
+  return new Proxy(target, {
     get(target, property) {
       if (typeof property !== 'string') return undefined;
       if (property === 'call' || property === 'pages') return (target as Record<string, unknown>)[property];
@@ -167,5 +184,21 @@ export function createClient(options: ClientOptions): LoyaltyConnectorClient {
       }
       return resource;
     },
-  }) as LoyaltyConnectorClient;
+  });
+}
+
+export function createClient(options: ClientOptions): LoyaltyConnectorClient {
+  const transport: Transport = {
+    fetch: options.fetch ?? globalThis.fetch,
+    sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    retry: { ...defaultRetry, ...options.retry },
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    headers: options.headers,
+  };
+  const credentials = { ClientToken: options.clientToken, AccessToken: options.accessToken, Client: options.client };
+  const call: Call = async (operation, request, callOptions = {}) =>
+    await send(transport, operation, JSON.stringify({ ...credentials, ...request }), callOptions) as Record<string, unknown>;
+  const pages = (operation: string, request: { Limitation: { Count: number; Cursor?: string | null } }, callOptions?: CallOptions) =>
+    walkPages(call, operation, request, callOptions);
+  return resourceProxy(call, { call, pages }) as LoyaltyConnectorClient;
 }
