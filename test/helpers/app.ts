@@ -62,11 +62,17 @@ export async function startTestApp(
     logStream?: NodeJS.WritableStream;
     /** Seeds applied after the file or demo tenancy; the test tenancy by default. */
     extraSeeds?: readonly TenancySeed[];
+    /** The app's clock (test/helpers/clock.ts); the system clock by default. */
+    clock?: () => Date;
   } = {},
 ): Promise<TestApp> {
   const settings = loadSettings({ LOG_LEVEL: 'silent', RATE_LIMIT: 'off', ...env, DATABASE_URL: env.DATABASE_URL ?? await dialect.databaseUrl() });
   const store = await openStore(settings, extra.extraSeeds ?? [testTenancy]);
-  const app = buildApp(settings, { store, ...(extra.logStream ? { logStream: extra.logStream } : {}) });
+  const app = buildApp(settings, {
+    store,
+    ...(extra.logStream ? { logStream: extra.logStream } : {}),
+    ...(extra.clock ? { clock: extra.clock } : {}),
+  });
   await app.ready();
   const post: TestApp['post'] = (path, body, headers = {}) =>
     app.inject({

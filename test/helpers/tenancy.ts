@@ -7,6 +7,8 @@ export const gross = {
   AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
   Client: 'Loyalty Connector tests 1.0.0',
 };
+/** The gross tokens as the published examples send them, with their client name. */
+export const sampleClient = { ...gross, Client: 'Sample Client 1.0.0' };
 export const grossEnterpriseId = '851df8c8-90f2-4c4a-8e01-a4fc46b25178';
 export const grossChainId = '8ddea57b-6a5c-4eec-8c4c-24467dce118e';
 

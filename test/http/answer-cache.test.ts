@@ -8,6 +8,7 @@ import { AnswerCache } from '../../src/http/answer-cache.ts';
 import { loadSettings, SettingsError } from '../../src/settings.ts';
 import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
 import { expectError, expectJsonAnswer } from '../helpers/expect.ts';
+import { recordsOf } from '../helpers/records.ts';
 import { gross, grossChainId, net, netChainId, portfolio, third, thirdChainId } from '../helpers/tenancy.ts';
 
 describe.each(dialects)('answer cache ($name)', (dialect) => {
@@ -21,16 +22,7 @@ describe.each(dialects)('answer cache ($name)', (dialect) => {
   const statistics = () => t.app.answerCache.statistics();
   const raw = (operation: string, body: unknown, headers?: Record<string, string>) => t.post(`/api/connector/v1/${operation}`, body, headers);
 
-  const newProgram = async (tokens = gross) => {
-    const answer = await t.call('loyaltyPrograms/add', { ...tokens, LoyaltyPrograms: [{ Name: 'Cached club', Code: unique('P') }] });
-    expectJsonAnswer(answer, 200);
-    return answer.body.LoyaltyPrograms[0].Id as string;
-  };
-  const newCustomer = async (tokens = gross) => {
-    const answer = await t.call('customers/add', { ...tokens, LastName: unique('Cached'), OverwriteExisting: false });
-    expectJsonAnswer(answer, 200);
-    return answer.body.Id as string;
-  };
+  const { newProgram, newCustomer } = recordsOf(() => t, { unique, programName: 'Cached club', customerPrefix: 'Cached' });
 
   it('answers a repeated getAll with the same bytes; from memory on SQLite only', async () => {
     const programId = await newProgram();

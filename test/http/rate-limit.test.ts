@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
 import { expectError, expectJsonAnswer } from '../helpers/expect.ts';
 import { gross, grossClient2, net } from '../helpers/tenancy.ts';
+import { sleep } from '../helpers/clock.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(dialects)('request limit ($name)', (dialect) => {
   let t: TestApp | undefined;

@@ -3,10 +3,11 @@
 // tenancy's customers and companies (§5).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';
+import { iso, steppingClock } from '../helpers/clock.ts';
 import { expectError, expectJsonAnswer } from '../helpers/expect.ts';
-import { gross, grossChainId, net, netChainId, portfolio, thirdChainId } from '../helpers/tenancy.ts';
+import { recordsOf, type Tokens } from '../helpers/records.ts';
+import { gross, grossChainId, net, netChainId, portfolio, thirdChainId, sampleClient } from '../helpers/tenancy.ts';
 
-type Tokens = typeof gross;
 interface Customer {
   Id: string; ChainId: string; Number: string; FirstName: string | null; LastName: string; Email: string | null;
   Phone: string | null; LoyaltyCode: string | null; CreatedUtc: string; UpdatedUtc: string; IsActive: boolean;
@@ -34,13 +35,12 @@ const requiredCustomerFields = [
 const requiredCompanyFields = ['Id', 'ChainId', 'Name', 'Options', 'CreditRating', 'IsActive', 'Number'];
 
 const noOptions = { Invoiceable: false, AddFeesToInvoices: false, AddTaxDeductedPaymentToInvoices: false };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const iso = (ms: number) => new Date(ms).toISOString();
 const hour = 3_600_000;
 
 describe.each(dialects)('accounts ($name)', (dialect) => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(dialect); });
+  const clock = steppingClock();
+  beforeAll(async () => { t = await startTestApp(dialect, {}, { clock: clock.now }); });
   afterAll(async () => { await t?.close(); });
 
   let serial = 0;
@@ -48,12 +48,9 @@ describe.each(dialects)('accounts ($name)', (dialect) => {
 
   const addCustomer = (tokens: Tokens, fields: Record<string, unknown>) =>
     t.call('customers/add', { ...tokens, OverwriteExisting: false, ...fields });
+  const records = recordsOf(() => t, { unique, customerPrefix: 'Last' });
   /** Adds a customer, asserting the 200. */
-  const newCustomer = async (fields: Record<string, unknown> = {}, tokens: Tokens = gross) => {
-    const answer = await addCustomer(tokens, { LastName: unique('Last'), ...fields });
-    expectJsonAnswer(answer, 200);
-    return answer.body as Customer;
-  };
+  const newCustomer = async (fields: Record<string, unknown> = {}, tokens: Tokens = gross) => await records.addedCustomer(fields, tokens) as Customer;
   const getCustomers = (tokens: Tokens, filter: Record<string, unknown>) =>
     t.call('customers/getAll', { ...tokens, Extent: { Customers: true }, Limitation: { Count: 1000 }, ...filter });
   const listedCustomers = async (tokens: Tokens, filter: Record<string, unknown>) => {
@@ -112,9 +109,7 @@ describe.each(dialects)('accounts ($name)', (dialect) => {
 
     it('accepts the published add example as written (other published fields are ignored)', async () => {
       const answer = await t.call('customers/add', {
-        ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
-        AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
-        Client: 'Sample Client 1.0.0',
+        ...sampleClient,
         Title: 'Miss',
         FirstName: 'Thea',
         LastName: 'Carbone',
@@ -221,16 +216,16 @@ describe.each(dialects)('accounts ($name)', (dialect) => {
     it('filters by CreatedUtc and UpdatedUtc', async () => {
       const tag = unique('time');
       const early = await newCustomer({ LastName: `${tag}-early` });
-      await sleep(5);
-      const middle = Date.now();
-      await sleep(5);
+      clock.advance(5);
+      const middle = clock.millis();
+      clock.advance(5);
       const late = await newCustomer({ LastName: `${tag}-late`, Email: `${tag}@example.com` });
       const names = { LastNames: [`${tag}-early`, `${tag}-late`] };
       expect(ids(await listedCustomers(gross, { ...names, CreatedUtc: { StartUtc: iso(middle), EndUtc: iso(middle + hour) } }))).toEqual([late.Id]);
       expect(ids(await listedCustomers(gross, { ...names, CreatedUtc: { StartUtc: iso(middle - hour), EndUtc: iso(middle) } }))).toEqual([early.Id]);
-      await sleep(5);
-      const touched = Date.now();
-      await sleep(5);
+      clock.advance(5);
+      const touched = clock.millis();
+      clock.advance(5);
       const overwrite = await addCustomer(gross, { LastName: `${tag}-early`, Email: `${tag}@example.com`, OverwriteExisting: true });
       expectJsonAnswer(overwrite, 200);
       expect(overwrite.body.Id).toBe(late.Id);
@@ -298,9 +293,7 @@ describe.each(dialects)('accounts ($name)', (dialect) => {
     // marks required; the server follows the table, so the example is sent with it added.
     it('accepts the published add example (other published fields are ignored)', async () => {
       const answer = await t.call('companies/add', {
-        ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
-        AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
-        Client: 'Sample Client 1.0.0',
+        ...sampleClient,
         ChainId: '1df21f06-0cfc-4960-9c58-a3bf1261663e',
         Name: 'Mews',
         Options: { Invoiceable: true, AddFeesToInvoices: true, AddTaxDeductedPaymentToInvoices: false },
@@ -361,9 +354,9 @@ describe.each(dialects)('accounts ($name)', (dialect) => {
     it('filters by CreatedUtc, UpdatedUtc and ActivityStates (both states when absent)', async () => {
       const tag = unique('cot');
       const early = await newCompany({ Name: `${tag} early` });
-      await sleep(5);
-      const middle = Date.now();
-      await sleep(5);
+      clock.advance(5);
+      const middle = clock.millis();
+      clock.advance(5);
       const late = await newCompany({ Name: `${tag} late` });
       const names = { Names: [`${tag} early`, `${tag} late`] };
       expect(ids(await listedCompanies(gross, { ...names, CreatedUtc: { StartUtc: iso(middle), EndUtc: iso(middle + hour) } }))).toEqual([late.Id]);

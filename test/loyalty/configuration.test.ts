@@ -5,7 +5,7 @@ import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helper
 import { expectError, expectJsonAnswer } from '../helpers/expect.ts';
 import {
   disabledEnterpriseId, gross, grossChainId, grossClient2, grossEnterpriseId, net, netChainId, netEnterpriseId, portfolio,
-  third, thirdChainId, thirdEnterpriseId,
+  sampleClient, third, thirdChainId, thirdEnterpriseId,
 } from '../helpers/tenancy.ts';
 
 const wireTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -113,9 +113,7 @@ describe.each(dialects)('configuration/get ($name)', (dialect) => {
 
   it('answers the published example request (its EnterpriseId is the gross enterprise) with 200', async () => {
     const answer = await t.call('configuration/get', {
-      ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
-      AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
-      Client: 'Sample Client 1.0.0',
+      ...sampleClient,
       EnterpriseId: '851df8c8-90f2-4c4a-8e01-a4fc46b25178',
     });
     expectJsonAnswer(answer, 200);

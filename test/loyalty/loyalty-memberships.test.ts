@@ -4,10 +4,11 @@
 // per account and program, one primary per account and chain, accounts of the chain).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';
+import { iso, steppingClock } from '../helpers/clock.ts';
 import { expectError, expectJsonAnswer } from '../helpers/expect.ts';
-import { gross, grossChainId, net, netChainId, portfolio, thirdChainId } from '../helpers/tenancy.ts';
+import { recordsOf, type Tokens } from '../helpers/records.ts';
+import { gross, grossChainId, net, netChainId, portfolio, thirdChainId, sampleClient } from '../helpers/tenancy.ts';
 
-type Tokens = typeof gross;
 interface Membership {
   Id: string; ChainId: string; AccountId: string; LoyaltyProgramId: string; State: string; IsPrimary: boolean;
   ProviderMembershipId: string | null; Code: string | null; MembershipNumber: string | null; Points: number | null;
@@ -24,52 +25,24 @@ const janeNet = 'bccdafd1-3e44-439d-861f-341526b597a9';
 /** A demo company of the gross chain. */
 const acmeGross = '424d3f6d-16f7-4184-85ce-0c50988f59c7';
 
-/** The tokens of the published examples (the gross demo enterprise) with their client name. */
-const sampleClient = {
-  ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
-  AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
-  Client: 'Sample Client 1.0.0',
-};
-
 const integration = { Discriminator: 'Integration', EnterpriseProfile: null };
 const membershipFields = [
   'Id', 'ChainId', 'AccountId', 'LoyaltyProgramId', 'State', 'IsPrimary', 'ProviderMembershipId', 'Code', 'MembershipNumber',
   'Points', 'ExpirationDate', 'Url', 'LoyaltyTierId', 'CreatorProfile', 'UpdaterProfile',
 ];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const iso = (ms: number) => new Date(ms).toISOString();
 const hour = 3_600_000;
 
 describe.each(dialects)('loyaltyMemberships ($name)', (dialect) => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(dialect); });
+  const clock = steppingClock();
+  beforeAll(async () => { t = await startTestApp(dialect, {}, { clock: clock.now }); });
   afterAll(async () => { await t?.close(); });
 
   let serial = 0;
   const unique = (prefix: string) => `${prefix}-${++serial}`;
 
-  /** A fresh active program; its Id. */
-  const newProgram = async (tokens: Tokens = gross, extra: Record<string, unknown> = {}) => {
-    const answer = await t.call('loyaltyPrograms/add', { ...tokens, ...extra, LoyaltyPrograms: [{ Name: 'Club', Code: unique('P') }] });
-    expectJsonAnswer(answer, 200);
-    return answer.body.LoyaltyPrograms[0].Id as string;
-  };
-  /** Fresh tiers of a program; their Ids. */
-  const newTiers = async (programId: string, count = 1, tokens: Tokens = gross, extra: Record<string, unknown> = {}) => {
-    const answer = await t.call('loyaltyTiers/add', {
-      ...tokens, ...extra,
-      LoyaltyTiers: Array.from({ length: count }, (_, i) => ({ LoyaltyProgramId: programId, Name: `Tier ${i}`, Code: unique('T'), Ordering: i })),
-    });
-    expectJsonAnswer(answer, 200);
-    return (answer.body.LoyaltyTiers as { Id: string }[]).map((tier) => tier.Id);
-  };
-  /** A fresh customer; its Id. */
-  const newCustomer = async (tokens: Tokens = gross, extra: Record<string, unknown> = {}) => {
-    const answer = await t.call('customers/add', { ...tokens, ...extra, LastName: unique('Member'), OverwriteExisting: false });
-    expectJsonAnswer(answer, 200);
-    return answer.body.Id as string;
-  };
+  const { newProgram, newTiers, newCustomer } = recordsOf(() => t, { unique });
 
   const add = (tokens: Tokens, memberships: unknown[], extra: Record<string, unknown> = {}) =>
     t.call('loyaltyMemberships/add', { ...tokens, ...extra, LoyaltyMemberships: memberships });
@@ -112,9 +85,7 @@ describe.each(dialects)('loyaltyMemberships ($name)', (dialect) => {
   describe('the published and seed example requests, sent as written', () => {
     it('getAll of seed 002 (foreign ChainIds and ids) answers 200 with the documented shape', async () => {
       const answer = await t.call('loyaltyMemberships/getAll', {
-        ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
-        AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
-        Client: 'Sample Client 1.0.0',
+        ...sampleClient,
         ChainIds: ['1df21f06-0cfc-4960-9c58-a3bf1261663e', '5fcd1933-22f2-40b9-84da-7db04cbecec2'],
         LoyaltyMembershipIds: ['3f4d9db2-9910-4a63-b9f0-e94a13fab9ac', 'ea7da00f-fdc9-4014-b0f7-71003b87e3d0'],
         LoyaltyProgramIds: ['3ed9e2f3-4bba-4df6-8d41-ab1b009b6425', '8a98965a-7c03-48a1-a28c-ab1b009b53c8'],
@@ -602,8 +573,8 @@ describe.each(dialects)('loyaltyMemberships ($name)', (dialect) => {
       const [first] = await added([{ AccountId: customer, LoyaltyProgramId: p1, IsPrimary: true }]);
       const [otherPrimary] = await added([{ AccountId: other, LoyaltyProgramId: p1, IsPrimary: true }]);
       expect(first!.IsPrimary).toBe(true);
-      await sleep(5);
-      const middle = Date.now();
+      clock.advance(5);
+      const middle = clock.millis();
       const [second] = await added([{ AccountId: customer, LoyaltyProgramId: p2, IsPrimary: true }]);
       expect(second!.IsPrimary).toBe(true);
       expect((await readBack(first!.Id)).IsPrimary).toBe(false);
@@ -826,13 +797,13 @@ describe.each(dialects)('loyaltyMemberships ($name)', (dialect) => {
     it('CreatedUtc and UpdatedUtc, half-open intervals; bad intervals are a 400', async () => {
       const programId = await newProgram();
       const [early] = await added([{ AccountId: await newCustomer(), LoyaltyProgramId: programId }]);
-      await sleep(5);
-      const created = Date.now();
-      await sleep(5);
+      clock.advance(5);
+      const created = clock.millis();
+      clock.advance(5);
       const [late] = await added([{ AccountId: await newCustomer(), LoyaltyProgramId: programId }]);
-      await sleep(5);
-      const touched = Date.now();
-      await sleep(5);
+      clock.advance(5);
+      const touched = clock.millis();
+      clock.advance(5);
       await updated([{ LoyaltyMembershipId: early!.Id, Points: { Value: 1 } }]);
       const scope = { LoyaltyProgramIds: [programId] };
       const interval = (start: number, end: number) => ({ StartUtc: iso(start), EndUtc: iso(end) });

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';
 import { expectError, expectJsonAnswer } from '../helpers/expect.ts';
-import { gross, grossChainId, grossClient2, net, netChainId, portfolio, third, thirdChainId } from '../helpers/tenancy.ts';
+import { gross, grossChainId, grossClient2, net, netChainId, portfolio, third, thirdChainId, sampleClient } from '../helpers/tenancy.ts';
 
 type Tokens = typeof gross;
 interface Program { Id: string; ChainId: string; Name: string; Code: string; Type: string; Subscription: string }
@@ -88,9 +88,7 @@ describe.each(dialects)('loyaltyPrograms ($name)', (dialect) => {
 
     it('accepts the published example request as written (foreign ChainId ignored, DataClusterId ignored)', async () => {
       const answer = await t.call('loyaltyPrograms/add', {
-        ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
-        AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
-        Client: 'Sample Client 1.0.0',
+        ...sampleClient,
         LoyaltyPrograms: [{ Name: 'Platinum Club', Code: 'PC01', Type: 'Hotel', Subscription: 'Free' }],
         ChainId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
         DataClusterId: 'd1',
@@ -275,9 +273,7 @@ describe.each(dialects)('loyaltyPrograms ($name)', (dialect) => {
 
     it('answers the published update example (an id that does not exist here) with 400 Invalid LoyaltyProgramId', async () => {
       const answer = await t.call('loyaltyPrograms/update', {
-        ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
-        AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
-        Client: 'Sample Client 1.0.0',
+        ...sampleClient,
         LoyaltyProgramUpdates: [{
           LoyaltyProgramId: 'f701dafb-5765-4cf4-b1dd-1f602a740ae5',
           Name: { Value: 'Platinum Club Extra' }, Type: { Value: 'Hotel' }, Subscription: { Value: 'Free' },
@@ -386,9 +382,7 @@ describe.each(dialects)('loyaltyPrograms ($name)', (dialect) => {
 
     it('answers the published delete example (ids that do not exist here) with 400', async () => {
       const answer = await t.call('loyaltyPrograms/delete', {
-        ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
-        AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
-        Client: 'Sample Client 1.0.0',
+        ...sampleClient,
         LoyaltyProgramIds: ['f701dafb-5765-4cf4-b1dd-1f602a740ae5', 'da34b396-41f7-47f6-8847-aecf00a3f19e'],
       });
       expectError(answer, 400, 'LoyaltyProgramIds');
@@ -650,9 +644,7 @@ describe.each(dialects)('loyaltyPrograms ($name)', (dialect) => {
         expectJsonAnswer(await update(gross, [{ LoyaltyProgramId: mine!.Id, Subscription: { Value: 'Free' } }]), 200);
       });
       const example = {
-        ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
-        AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
-        Client: 'Sample Client 1.0.0',
+        ...sampleClient,
         ChainIds: ['3fa85f64-5717-4562-b3fc-2c963f66afa6', '5fcd1933-22f2-40b9-84da-7db04cbecec2'],
         CreatedUtc: { StartUtc: '2022-10-05T00:00:00Z', EndUtc: '2022-10-10T00:00:00Z' },
         UpdatedUtc: { StartUtc: '2022-10-10T00:00:00Z', EndUtc: '2022-10-17T00:00:00Z' },

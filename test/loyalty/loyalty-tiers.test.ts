@@ -3,33 +3,28 @@
 // cannot be deleted, a deleted program takes its tiers with it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';
+import { iso, steppingClock } from '../helpers/clock.ts';
 import { expectError, expectJsonAnswer } from '../helpers/expect.ts';
-import { gross, grossChainId, net, netChainId, portfolio, thirdChainId } from '../helpers/tenancy.ts';
+import { recordsOf, type Tokens } from '../helpers/records.ts';
+import { gross, grossChainId, net, netChainId, portfolio, thirdChainId, sampleClient } from '../helpers/tenancy.ts';
 
-type Tokens = typeof gross;
 interface Tier { Id: string; LoyaltyProgramId: string; Name: string; Code: string; Ordering: number }
 
 const unknownId = '6f1c2b9e-3d4a-4b5c-8d6e-7f8091a2b3c4';
 /** A demo customer of the gross chain. */
 const grossCustomerId = 'fadd5bb6-b428-45d5-94f8-fd0d89fece6d';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const iso = (ms: number) => new Date(ms).toISOString();
 
 describe.each(dialects)('loyaltyTiers ($name)', (dialect) => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(dialect); });
+  const clock = steppingClock();
+  beforeAll(async () => { t = await startTestApp(dialect, {}, { clock: clock.now }); });
   afterAll(async () => { await t?.close(); });
 
   let serial = 0;
   const unique = (prefix: string) => `${prefix}-${++serial}`;
 
-  /** A fresh active program; its Id. */
-  const newProgram = async (tokens: Tokens = gross, extra: Record<string, unknown> = {}) => {
-    const answer = await t.call('loyaltyPrograms/add', { ...tokens, ...extra, LoyaltyPrograms: [{ Name: 'Club', Code: unique('P') }] });
-    expectJsonAnswer(answer, 200);
-    return answer.body.LoyaltyPrograms[0].Id as string;
-  };
+  const { newProgram } = recordsOf(() => t, { unique });
   const add = (tokens: Tokens, tiers: unknown[], extra: Record<string, unknown> = {}) =>
     t.call('loyaltyTiers/add', { ...tokens, ...extra, LoyaltyTiers: tiers });
   const update = (tokens: Tokens, updates: unknown[], extra: Record<string, unknown> = {}) =>
@@ -76,9 +71,7 @@ describe.each(dialects)('loyaltyTiers ($name)', (dialect) => {
     it('accepts the published add example as written, with only the program id replaced', async () => {
       const programId = await newProgram();
       const answer = await t.call('loyaltyTiers/add', {
-        ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
-        AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
-        Client: 'Sample Client 1.0.0',
+        ...sampleClient,
         LoyaltyTiers: [{ LoyaltyProgramId: programId, Name: 'Platinum', Code: 'P1', Ordering: 1 }],
         ChainId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
       });
@@ -230,9 +223,9 @@ describe.each(dialects)('loyaltyTiers ($name)', (dialect) => {
     it('filters by UpdatedUtc, half-open, and rejects bad intervals', async () => {
       const programId = await newProgram();
       const [old, changed] = await added(programId, [{ Code: 'OLD' }, { Code: 'CHANGED' }]);
-      await sleep(5);
-      const middle = Date.now();
-      await sleep(5);
+      clock.advance(5);
+      const middle = clock.millis();
+      clock.advance(5);
       expectJsonAnswer(await update(gross, [{ LoyaltyTierId: changed!.Id, Name: { Value: 'Renamed' } }]), 200);
       const hour = 3_600_000;
       expect(ids(await listed(gross, { LoyaltyProgramIds: [programId], UpdatedUtc: { StartUtc: iso(middle), EndUtc: iso(middle + hour) } }))).toEqual([changed!.Id]);

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/store/connect.ts';
 import { dialects } from '../helpers/app.ts';
 import { gross } from '../helpers/tenancy.ts';
+import { sleep } from '../helpers/clock.ts';
 
 const trials = Math.max(1, Number(process.env.CRASH_TRIALS ?? 8));
 const batchSize = 1000;
@@ -27,7 +28,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Server {
   readonly child: ChildProcess;

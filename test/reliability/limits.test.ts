@@ -10,8 +10,8 @@ import type { OperationDeclaration } from '../../src/contract/operation.ts';
 import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
 import { expectError, expectJsonAnswer, parsed } from '../helpers/expect.ts';
 import { gross, net } from '../helpers/tenancy.ts';
+import { sleep } from '../helpers/clock.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const getAll = (t: TestApp) => t.call('loyaltyPrograms/getAll', { ...gross, Limitation: { Count: 1 } });
 
 async function stillServes(t: TestApp): Promise<void> {

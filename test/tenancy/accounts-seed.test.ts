@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dialects, startTestApp, type Dialect, type TestApp } from '../helpers/app.ts';
 import { expectJsonAnswer } from '../helpers/expect.ts';
+import { gross } from '../helpers/tenancy.ts';
 
 interface SeedFile {
   Chains: { Id: string; Name: string }[];
@@ -93,8 +94,7 @@ describe.each(dialects)('accounts of a tenancy seed ($name)', (dialect) => {
       ]);
       // The demo tenancy was not loaded: the file replaces it.
       expect(await t.call('configuration/get', {
-        ClientToken: 'E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D',
-        AccessToken: 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D',
+        ...gross,
         Client: 'x',
       })).toMatchObject({ status: 401 });
     } finally {
