@@ -1,3 +1,5 @@
+// src/client: the typed client for integrations; it imports nothing but the contract's types.
+//
 // The typed Loyalty Connector client: one method per operation of the registry, with request and
 // response types derived from the same TypeBox schemas as the server. At run time it needs nothing
 // but the platform `fetch` (the contract is imported for its types only).

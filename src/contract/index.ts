@@ -1,3 +1,5 @@
+// src/contract: the wire as data (TypeBox schemas and one declaration per operation); imports no other layer.
+//
 // The registry: every operation the server speaks, one line per resource.
 import { companyOperations } from './companies.ts';
 import { configurationOperations } from './configuration.ts';

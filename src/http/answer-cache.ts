@@ -1,3 +1,6 @@
+// src/http: Fastify only, and thin: the request pipeline's stages, one file each, the routes of the
+// registry, the error body, health and the OpenAPI document.
+//
 // Answers of repeatable reads, kept as the bytes that were sent, until anything is written.
 //
 // A getAll answer depends only on the stored records, the request and the caller. Between two writes
@@ -30,8 +33,12 @@ const jsonContentType = 'application/json; charset=utf-8';
 /** No single answer may take more than this share of the cache, or one page would evict all others. */
 const largestShare = 4;
 
-/** What an entry holds: its answer's bytes, its key (at most 2 bytes a character) and the Map's own cost. */
-const entrySize = (key: string, answer: Buffer) => answer.length + 2 * key.length + 128;
+/** What a Map entry costs besides its key and value (its slot, the Buffer object), counted generously. */
+const entryOverheadBytes = 128;
+/** A JavaScript string takes at most 2 bytes a character. */
+const bytesPerKeyCharacter = 2;
+/** What an entry holds: its answer's bytes, its key and the Map's own cost. */
+const entrySize = (key: string, answer: Buffer) => answer.length + bytesPerKeyCharacter * key.length + entryOverheadBytes;
 
 export class AnswerCache {
   /**

@@ -1,5 +1,6 @@
 // Customers and companies of a tenancy seed: an upsert by Id in one transaction, inserted in chunks
 // so that a seed of 100,000 customers loads in seconds.
+import { emailKey, keptEmail } from '../contract/email.ts';
 import * as store from '../store/accounts.ts';
 import { existingChainIds } from '../store/tenancy.ts';
 import type { SeedAccountsApplier } from '../tenancy/seed.ts';
@@ -20,8 +21,9 @@ export const applyAccountsSeed: SeedAccountsApplier = async (db, seed, now, refu
 
   const emails = new Map<string, number>();
   customers.forEach((customer, index) => {
-    if (!customer.Email) return;
-    const key = `${lower(customer.ChainId)}\u0000${customer.Email.trim().toLowerCase()}`;
+    const email = emailKey(customer.Email);
+    if (email === null) return;
+    const key = `${lower(customer.ChainId)}\u0000${email}`;
     const earlier = emails.get(key);
     if (earlier !== undefined) refuse(`Customers[${index}].Email is the email of Customers[${earlier}] in the same chain`);
     emails.set(key, index);
@@ -32,7 +34,7 @@ export const applyAccountsSeed: SeedAccountsApplier = async (db, seed, now, refu
   for (const customer of customers) {
     const fields = {
       id: lower(customer.Id), chainId: lower(customer.ChainId), firstName: customer.FirstName ?? null, lastName: customer.LastName,
-      email: customer.Email?.trim() || null, phone: customer.Phone ?? null, loyaltyCode: customer.LoyaltyCode ?? null,
+      email: keptEmail(customer.Email), phone: customer.Phone ?? null, loyaltyCode: customer.LoyaltyCode ?? null,
     };
     if (existing.has(fields.id)) await store.updateCustomer(db, fields.id, fields, now);
     else newCustomers.push(fields);

@@ -1,3 +1,5 @@
+// src/loyalty: the business rules, plain async functions over the store; no HTTP.
+//
 // Every operation's handler, keyed like the registry: a missing handler is a compile error.
 import type { Operations } from '../contract/index.ts';
 import { addCompany, addCustomer, getAllCompanies, getAllCustomers } from './accounts.ts';

@@ -1,3 +1,5 @@
+// src/tenancy: who is calling and what they may see: tokens, principals, tenancy seed files.
+//
 // The built-in demo tenancy: the published demo tokens work out of the box when no TENANTS_FILE is given.
 import { readFileSync } from 'node:fs';
 import { parseTenancySeed, type TenancySeed } from './seed.ts';
