@@ -1,6 +1,6 @@
 // buildApp: the Fastify instance with its plugins registered in lifecycle order, top to bottom.
 // openStore: the database ready to serve (connected, migrated, tenancy applied).
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from './store/database.ts';
 import type { Settings } from './settings.ts';
@@ -57,8 +57,9 @@ export const redactedPaths = [
   '*.ClientToken', '*.AccessToken',
 ];
 
-export function buildApp(settings: Settings, dependencies: AppDependencies): FastifyInstance {
-  const app = Fastify({
+/** The Fastify instance's own settings: logging without secrets, server limits, strict validation. */
+function serverOptions(settings: Settings, dependencies: AppDependencies): FastifyServerOptions {
+  return {
     logger: {
       level: settings.logLevel,
       redact: { paths: redactedPaths, censor: '[redacted]' },
@@ -87,8 +88,11 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
       // unknown properties left alone (they are ignored, as published).
       customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false },
     },
-  });
+  };
+}
 
+export function buildApp(settings: Settings, dependencies: AppDependencies): FastifyInstance {
+  const app = Fastify(serverOptions(settings, dependencies));
   registerRequestId(app);
   registerJsonBodies(app);
   registerErrorHandling(app, { production: settings.production, bodyLimitBytes: settings.bodyLimitBytes });
