@@ -143,6 +143,9 @@ function rateWindowsFor(settings: Settings, store: Store): RateWindows | undefin
   return settings.redisUrl ? redisRateWindows(settings.redisUrl, settings.rateLimit) : store.rateWindows(settings.rateLimit);
 }
 
+/** Set-up (migrations, then the tenancy seeds) runs one step at a time: a small pool of its own will do. */
+const setupPoolSize = 2;
+
 /**
  * Connects, migrates, and applies the tenancy: the seed file, or the demo tenancy when there is none,
  * then any seeds given in code (tests).
@@ -152,7 +155,7 @@ export async function openStore(settings: Settings, extraSeeds: readonly Tenancy
   // On PostgreSQL the statement timeout is for requests: migrations and a large seed get a pool of
   // their own without it. (A SQLite store is one connection, and ':memory:' must stay the same one.)
   const separateSetup = /^postgres(ql)?:\/\//.test(settings.databaseUrl);
-  const store = await connect(settings.databaseUrl, separateSetup ? { poolSize: 2 } : serving);
+  const store = await connect(settings.databaseUrl, separateSetup ? { poolSize: setupPoolSize } : serving);
   let tenancySeeds: TenancySeed[];
   try {
     await migrate(store);
