@@ -7,13 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerCache } from '../../src/http/answer-cache.ts';
 import { loadSettings, SettingsError } from '../../src/settings.ts';
 import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
+import { steppingClock } from '../helpers/clock.ts';
 import { expectError, expectJsonAnswer } from '../helpers/expect.ts';
 import { recordsOf } from '../helpers/records.ts';
 import { gross, grossChainId, net, netChainId, portfolio, third, thirdChainId } from '../helpers/tenancy.ts';
 
 describe.each(dialects)('answer cache ($name)', (dialect) => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(dialect); });
+  const clock = steppingClock();
+  beforeAll(async () => { t = await startTestApp(dialect, {}, { clock: clock.now }); });
   afterAll(async () => { await t?.close(); });
 
   const sqlite = dialect.name === 'sqlite';
@@ -151,7 +153,7 @@ describe.each(dialects)('answer cache ($name)', (dialect) => {
   it('answers configuration/get afresh each time (it tells the time)', async () => {
     const before = statistics();
     const first = await t.call('configuration/get', gross);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1100);
     const second = await t.call('configuration/get', gross);
     expectJsonAnswer(second, 200);
     expect(second.body.NowUtc).not.toBe(first.body.NowUtc);

@@ -10,6 +10,7 @@ import { loadSettings } from '../../src/settings.ts';
 import { migrationProvider } from '../../src/store/migrations/index.ts';
 import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
 import { gross } from '../helpers/tenancy.ts';
+import { sleep } from '../helpers/clock.ts';
 
 describe.each(dialects)('health probes ($name)', (dialect) => {
   let t: TestApp;
@@ -138,13 +139,13 @@ describe('graceful stop', () => {
     child.stderr.on('data', (chunk) => { log += chunk; });
     const exited = once(child, 'exit');
     try {
-      for (let i = 0; i < 100 && !log.includes('Loyalty Connector is serving'); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && !log.includes('Loyalty Connector is serving'); i++) await sleep(100);
       expect(log).toContain('Loyalty Connector is serving');
       const programs = Array.from({ length: 1000 }, (_, i) => ({ Name: `Program ${i}`, Code: `P-${i}` }));
       const inFlight = fetch(`http://127.0.0.1:${port}/api/connector/v1/loyaltyPrograms/add`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...gross, LoyaltyPrograms: programs }),
       });
-      await new Promise((r) => setTimeout(r, 30));
+      await sleep(30);
       child.kill('SIGTERM');
       const answer = await inFlight;
       expect(answer.status).toBe(200);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { dialects, startTestApp } from '../helpers/app.ts';
 import { expectJsonAnswer } from '../helpers/expect.ts';
 import { gross } from '../helpers/tenancy.ts';
+import { sleep } from '../helpers/clock.ts';
 
 const sqlite = dialects.find((dialect) => dialect.name === 'sqlite')!;
 
@@ -15,7 +16,7 @@ describe('SQLite WAL checkpoints', () => {
     const t = await startTestApp(sqlite, { DATABASE_URL: file });
     try {
       // Let the checkpoints of the migrations and seeds finish.
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await sleep(600);
       const before = statSync(file).size;
       for (let round = 0; round < 5; round++) {
         const answer = await t.call('loyaltyPrograms/add', {
@@ -25,7 +26,7 @@ describe('SQLite WAL checkpoints', () => {
         expectJsonAnswer(answer, 200);
       }
       const deadline = Date.now() + 5000;
-      while (statSync(file).size <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (statSync(file).size <= before && Date.now() < deadline) await sleep(50);
       expect(statSync(file).size).toBeGreaterThan(before);
       // The writes are all there, read through the app.
       const listed = await t.call('loyaltyPrograms/getAll', { ...gross, Limitation: { Count: 1000 } });
