@@ -7,7 +7,7 @@ import { Value } from 'typebox/value';
 import { applyAccountsSeed } from '../loyalty/accounts-seed.ts';
 import { invalidParameter } from '../loyalty/errors.ts';
 import type { Database } from '../store/database.ts';
-import { isLostRace } from '../store/errors.ts';
+import { isForeignKeyViolation, isLostRace } from '../store/errors.ts';
 import { chainTables, deleteChainRows, insertChainRows, listChains, readChainRows, type ChainRows, type ChainTable } from '../store/snapshots.ts';
 import { describePath, type TenancySeed } from '../tenancy/seed.ts';
 
@@ -135,7 +135,7 @@ export async function loadSnapshot(db: Kysely<Database>, input: unknown): Promis
     await deleteChainRows(db, chains);
     await insertChainRows(db, rows);
   } catch (error) {
-    if (isLostRace(error) || (error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || (error as { code?: string }).code === '23503') {
+    if (isLostRace(error) || isForeignKeyViolation(error)) {
       throw invalidParameter('snapshot', 'its records break a rule of the data (a duplicate Id, two active records with one Code, or a reference to another chain).');
     }
     throw error;

@@ -1,6 +1,7 @@
 // Customers and companies of a tenancy seed: an upsert by Id in one transaction, inserted in chunks
 // so that a seed of 100,000 customers loads in seconds.
 import * as store from '../store/accounts.ts';
+import { isConstraintViolation } from '../store/errors.ts';
 import { existingChainIds } from '../store/tenancy.ts';
 import type { SeedAccountsApplier } from '../tenancy/seed.ts';
 
@@ -40,7 +41,7 @@ export const applyAccountsSeed: SeedAccountsApplier = async (db, seed, now, refu
   try {
     await store.insertCustomers(db, newCustomers, now);
   } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') || (error as { code?: string }).code === '23505') {
+    if (isConstraintViolation(error)) {
       refuse('a customer of the file has the Id or the email of another active customer of the chain already in the database');
     }
     throw error;
