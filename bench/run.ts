@@ -202,7 +202,7 @@ async function prepareFixtures(database: string, freshCustomers: number): Promis
       .where(sql<boolean>`seq % ${Math.max(1, Math.floor(maxSeq / 2000))} = 0`).orderBy('seq').limit(2000).execute();
 
     // Fresh customers, so every add of 1000 memberships passes the rules (one per account and program).
-    const now = new Date().toISOString();
+    const now = new Date();
     const freshCustomerIds = Array.from({ length: freshCustomers }, () => randomUUID());
     await db.transaction().execute((trx) => insertCustomers(trx, freshCustomerIds.map((id, i) => ({
       id, chainId: grossChainId, firstName: 'Bench', lastName: 'Fresh', email: `bench.fresh.${id}@example.com`,

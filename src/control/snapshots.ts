@@ -148,13 +148,12 @@ export async function resetChains(db: Kysely<Database>, chainIds: readonly strin
   const chains = chainIds ? await knownChains(db, chainIds, 'ChainId') : await allChainIds(db);
   await deleteChainRows(db, chains);
   const inScope = new Set(chains);
-  const stamp = now.toISOString();
   for (const seed of seeds) {
     const scoped: TenancySeed = {
       Customers: (seed.Customers ?? []).filter((c) => inScope.has(c.ChainId.toLowerCase())),
       Companies: (seed.Companies ?? []).filter((c) => inScope.has(c.ChainId.toLowerCase())),
     };
-    await applyAccountsSeed(db, scoped, stamp, (message) => {
+    await applyAccountsSeed(db, scoped, now, (message) => {
       throw invalidParameter('tenancy seed', message);
     });
   }
