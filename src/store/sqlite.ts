@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, sql, SqliteDialect } from 'kysely';
+import { Kysely, sql, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
 import { startCheckpointer } from './checkpointer.ts';
 import type { Database } from './database.ts';
 import { memoryRateWindows } from './rate-windows.ts';
@@ -16,6 +16,36 @@ const sqliteCacheKib = 65_536;
  * SQLite's 1000 pages, a backstop should the worker ever stop.
  */
 const backstopWalPages = 25_000;
+
+/**
+ * Prepared statements kept by SQL text. The hot queries differ only in their parameters (id lists
+ * travel as one JSON parameter), so a few hundred texts cover every shape; compiling one again costs
+ * more than many a lookup it runs. Least recently used texts go first.
+ */
+const statementCacheSize = 500;
+
+/** The database as Kysely's SQLite driver sees it, with `prepare` answering cached statements. */
+function withStatementCache(database: SqliteDatabase.Database, capacity: number): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => {
+      statements.clear();
+      database.close();
+    },
+    prepare: (text) => {
+      let statement = statements.get(text);
+      if (statement) {
+        // Moved to the end: the Map's order is the recency order.
+        statements.delete(text);
+      } else {
+        statement = database.prepare(text);
+        if (statements.size >= capacity) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
+}
 
 export const isSqliteUrl = (url: string) => !/^postgres(ql)?:\/\//.test(url);
 
@@ -36,7 +66,7 @@ export function openSqlite(url: string): Store {
       if (database.open) database.pragma('wal_autocheckpoint = 1000');
     });
   if (checkpointer) database.pragma(`wal_autocheckpoint = ${backstopWalPages}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database, statementCacheSize) }) });
   // data_version moves when another connection commits; total_changes counts every row this
   // connection has inserted, updated or deleted, committed or not. A rollback leaves the count
   // moved: a needless change, never a missed one.
