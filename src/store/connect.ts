@@ -23,7 +23,8 @@ const setUpPoolSize = 2;
  */
 export async function openDatabase(url: string, serving: ConnectOptions, setUp: (store: Store) => Promise<void>): Promise<Store> {
   const separateSetUp = !isSqliteUrl(url);
-  const store = await connect(url, separateSetUp ? { poolSize: setUpPoolSize } : serving);
+  // The set-up pool lives for the migrations and seeds only: no statistics keeping on it.
+  const store = await connect(url, separateSetUp ? { poolSize: setUpPoolSize, statisticsEveryMs: 0 } : serving);
   try {
     await migrate(store);
     await setUp(store);

@@ -2,11 +2,13 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { keepStatistics } from './postgres-statistics.ts';
 import { postgresRateWindows } from './rate-windows.ts';
 import { StoreError, type ConnectOptions, type Store } from './store.ts';
 
 const defaultPoolSize = 10;
 const connectTimeoutMs = 10_000;
+const defaultStatisticsEveryMs = 10_000;
 
 /**
  * `postgres://user@host:port/db?schema=name`: the optional `schema` parameter (ours, not libpq's)
@@ -36,6 +38,8 @@ export async function openPostgres(url: string, options: ConnectOptions): Promis
     await db.destroy();
     throw new StoreError(`cannot connect to PostgreSQL at ${parsed.host}: ${(error as Error).message}`);
   }
+  const statisticsEveryMs = options.statisticsEveryMs ?? defaultStatisticsEveryMs;
+  const statistics = statisticsEveryMs > 0 ? keepStatistics(pool, statisticsEveryMs) : undefined;
   return {
     db,
     capabilities: { sequenceColumn: 'postgres' },
@@ -52,7 +56,10 @@ export async function openPostgres(url: string, options: ConnectOptions): Promis
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await statistics?.stop();
+      await db.destroy();
+    },
   };
 }
 

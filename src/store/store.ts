@@ -40,6 +40,11 @@ export interface ConnectOptions {
   readonly poolSize?: number;
   /** PostgreSQL statement_timeout in milliseconds; a statement past it is cancelled (408). */
   readonly statementTimeoutMs?: number;
+  /**
+   * PostgreSQL: how often the server checks whether a table changed enough to be analyzed again
+   * (postgres-statistics.ts); 0 turns the check off. Default 10 seconds.
+   */
+  readonly statisticsEveryMs?: number;
 }
 
 export class StoreError extends Error {}
