@@ -9,7 +9,8 @@ import { sql, type Compilable, type Kysely, type RawBuilder } from 'kysely';
 import { connect } from '../src/store/connect.ts';
 import type { Database } from '../src/store/database.ts';
 import * as memberships from '../src/store/loyalty-memberships.ts';
-import type { LoyaltyMembershipFilter } from '../src/store/loyalty-memberships.ts';
+import * as pages from '../src/store/loyalty-membership-pages.ts';
+import type { LoyaltyMembershipFilter } from '../src/store/loyalty-membership-pages.ts';
 import { demoTenancy } from '../src/tenancy/demo.ts';
 import { and, checkedOnRows, inIdList } from '../src/store/dialect.ts';
 
@@ -93,8 +94,8 @@ async function time(run: () => Promise<unknown[]>): Promise<{ ms: number; rows: 
 const lines: Line[] = [];
 for (const c of cases) {
   const page = { count: 100, ...(c.beforeSeq !== undefined ? { beforeSeq: c.beforeSeq } : {}) };
-  const query = memberships.listLoyaltyMembershipsQuery(db as Kysely<Database>, c.filter, page);
-  const measured = await time(() => memberships.listLoyaltyMemberships(db, c.filter, page));
+  const query = pages.listLoyaltyMembershipsQuery(db as Kysely<Database>, c.filter, page);
+  const measured = await time(() => pages.listLoyaltyMemberships(db, c.filter, page));
   lines.push({ name: `getAll: ${c.name}`, plan: await explain(query), ...measured });
 }
 
@@ -108,7 +109,7 @@ for (const [name, run, text] of [
   ['add: active memberships of 100 accounts', () => memberships.selectActiveMembershipsOfAccounts(db, accounts),
     sql`select seq from loyalty_memberships ${sql.raw(postgres ? '' : 'indexed by loyalty_memberships_active_account_program')} where ${postgres ? sql`account_id = any(${sql.val(accounts)})` : sql`account_id in (${sql.join(accounts)})`} and activity_state = 'Active'`],
   ['update: memberships by 100 ids', () => memberships.selectLoyaltyMembershipsByIds(db, [chainId], ids),
-    sql`select seq from loyalty_memberships ${sql.raw(postgres ? '' : 'indexed by sqlite_autoindex_loyalty_memberships_1')} where ${postgres ? sql`id = any(${sql.val(ids)})` : sql`id in (${sql.join(ids)})`} and chain_id = ${chainId}`],
+    sql`select seq from loyalty_memberships ${sql.raw(postgres ? '' : 'indexed by sqlite_autoindex_loyalty_memberships_1')} where ${postgres ? sql`id = any(${sql.val(ids)})` : sql`id in (select value from json_each(${JSON.stringify(ids)}))`} and chain_id = ${chainId}`],
   ['add: clear the primary flag of 100 accounts (clearPrimaries; plan only: it writes)', undefined,
     sql`update ${sql.raw(postgres ? 'loyalty_memberships' : 'loyalty_memberships indexed by loyalty_memberships_primary_account_chain')} set is_primary = 0, updated_utc = 'x'
       where ${inIdList(postgres, 'account_id', accounts)} and chain_id = ${chainId} and activity_state = 'Active' and is_primary = 1`],

@@ -134,6 +134,8 @@ interface Fixtures {
   readonly accountSets: string[][];
   readonly distinctAccountSets: string[][];
   readonly programIds: string[];
+  /** The chain's programs that have memberships. */
+  readonly memberProgramIds: string[];
   readonly membershipIds: string[];
   readonly freshCustomerIds: string[];
   readonly chainProgramIds: string[];
@@ -195,6 +197,8 @@ async function prepareFixtures(database: string, freshCustomers: number): Promis
     const programs = await db.selectFrom('loyalty_memberships').select(['loyalty_program_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('chain_id', '=', grossChainId).where(sql<boolean>`seq % ${step} = 0`)
       .groupBy('loyalty_program_id').orderBy('n', 'desc').limit(2).execute();
+    const memberPrograms = await db.selectFrom('loyalty_memberships').select('loyalty_program_id').distinct()
+      .where('chain_id', '=', grossChainId).where(sql<boolean>`seq % ${step} = 0`).execute();
     const chainPrograms = await db.selectFrom('loyalty_programs').select('id')
       .where('chain_id', '=', grossChainId).where('activity_state', '=', 'Active').orderBy('seq').execute();
     const memberships = await db.selectFrom('loyalty_memberships').select('id')
@@ -202,7 +206,7 @@ async function prepareFixtures(database: string, freshCustomers: number): Promis
       .where(sql<boolean>`seq % ${Math.max(1, Math.floor(maxSeq / 2000))} = 0`).orderBy('seq').limit(2000).execute();
 
     // Fresh customers, so every add of 1000 memberships passes the rules (one per account and program).
-    const now = new Date().toISOString();
+    const now = new Date();
     const freshCustomerIds = Array.from({ length: freshCustomers }, () => randomUUID());
     await db.transaction().execute((trx) => insertCustomers(trx, freshCustomerIds.map((id, i) => ({
       id, chainId: grossChainId, firstName: 'Bench', lastName: 'Fresh', email: `bench.fresh.${id}@example.com`,
@@ -213,6 +217,7 @@ async function prepareFixtures(database: string, freshCustomers: number): Promis
       accountSets,
       distinctAccountSets,
       programIds: programs.map((p) => p.loyalty_program_id),
+      memberProgramIds: memberPrograms.map((p) => p.loyalty_program_id),
       membershipIds: memberships.map((m) => m.id),
       freshCustomerIds,
       chainProgramIds: chainPrograms.map((p) => p.id),
@@ -258,6 +263,9 @@ function scenarios(fixtures: Fixtures, addRequests: number): Scenario[] {
   const accountsBody = () => ({ ...gross, AccountIds: fixtures.accountSets[accountTurn++ % fixtures.accountSets.length], Limitation: { Count: 100 } });
   let updateTurn = 0;
   let addTurn = 0;
+  let programPageTurn = 0;
+  let singleTurn = 0;
+  const singleAccounts = [...new Set(fixtures.distinctAccountSets.flat())];
   const programs = fixtures.chainProgramIds;
   const cursorOf = (body: string): string | null => {
     const at = body.lastIndexOf('"Cursor":');
@@ -295,6 +303,24 @@ function scenarios(fixtures: Fixtures, addRequests: number): Scenario[] {
       description: 'loyaltyMemberships/getAll, Count 100, LoyaltyProgramIds (2) + MembershipStates (Enrolled, Pending)',
       path: `${base}/loyaltyMemberships/getAll`,
       body: () => ({ ...gross, LoyaltyProgramIds: fixtures.programIds, MembershipStates: ['Enrolled', 'Pending'], Limitation: { Count: 100 } }),
+    },
+    {
+      name: 'memberships.getAll program page, distinct',
+      description: 'loyaltyMemberships/getAll, Count 100, LoyaltyProgramIds (1, in turn) + MembershipStates (Enrolled), from a Cursor in the newer half: every request different',
+      path: `${base}/loyaltyMemberships/getAll`,
+      body: () => {
+        const turn = programPageTurn++;
+        return {
+          ...gross, LoyaltyProgramIds: [fixtures.memberProgramIds[turn % fixtures.memberProgramIds.length]], MembershipStates: ['Enrolled'],
+          Limitation: { Count: 100, Cursor: fixtures.membershipIds[half + ((turn * 7919) % Math.max(1, fixtures.membershipIds.length - half))] },
+        };
+      },
+    },
+    {
+      name: 'memberships.getAll one account, distinct',
+      description: 'loyaltyMemberships/getAll, Count 100, AccountIds (1, a different account each time)',
+      path: `${base}/loyaltyMemberships/getAll`,
+      body: () => ({ ...gross, AccountIds: [singleAccounts[singleTurn++ % singleAccounts.length]], Limitation: { Count: 100 } }),
     },
     {
       name: 'memberships.getAll page walk',
@@ -547,7 +573,7 @@ async function main(): Promise<void> {
         cachedPercent: lookups > 0 ? (100 * (cacheAfter.hits - cacheBefore.hits)) / lookups : 0,
       };
       results.push(result);
-      progress(`${scenario.name}: ${appMeasurement.requestsPerSec.toFixed(0)} req/s (baseline ${baselineMeasurement.requestsPerSec.toFixed(0)}), p50 ${appMeasurement.p50Ms.toFixed(2)} ms`);
+      progress(`${scenario.name}: ${appMeasurement.requestsPerSec.toFixed(0)} req/s (baseline ${baselineMeasurement.requestsPerSec.toFixed(0)}), p50 ${appMeasurement.p50Ms.toFixed(2)} ms, RSS ${result.rssMb.toFixed(0)} MB`);
     }
   } finally {
     await Promise.all(servers.map((server) => stopServer(server)));

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Kysely } from 'kysely';
 import type { Database } from './store/database.ts';
 import type { Settings } from './settings.ts';
-import { connect, migrate, type Store } from './store/connect.ts';
+import { openDatabase, type Store } from './store/connect.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerJsonBodies } from './http/json.ts';
 import { registerHealth } from './http/health.ts';
@@ -143,36 +143,23 @@ function rateWindowsFor(settings: Settings, store: Store): RateWindows | undefin
   return settings.redisUrl ? redisRateWindows(settings.redisUrl, settings.rateLimit) : store.rateWindows(settings.rateLimit);
 }
 
-/** Set-up (migrations, then the tenancy seeds) runs one step at a time: a small pool of its own will do. */
-const setupPoolSize = 2;
-
 /**
  * Connects, migrates, and applies the tenancy: the seed file, or the demo tenancy when there is none,
  * then any seeds given in code (tests).
  */
 export async function openStore(settings: Settings, extraSeeds: readonly TenancySeed[] = []): Promise<OpenedStore> {
   const serving = { poolSize: settings.databasePoolSize, statementTimeoutMs: settings.statementTimeoutMs };
-  // On PostgreSQL the statement timeout is for requests: migrations and a large seed get a pool of
-  // their own without it. (A SQLite store is one connection, and ':memory:' must stay the same one.)
-  const separateSetup = /^postgres(ql)?:\/\//.test(settings.databaseUrl);
-  const store = await connect(settings.databaseUrl, separateSetup ? { poolSize: setupPoolSize } : serving);
-  let tenancySeeds: TenancySeed[];
-  try {
-    await migrate(store);
+  let tenancySeeds: TenancySeed[] = [];
+  const store = await openDatabase(settings.databaseUrl, serving, async (setUp) => {
     const [source, seed] = settings.tenantsFile
       ? [settings.tenantsFile, await readTenancySeed(settings.tenantsFile)]
       : [demoTenancySource, demoTenancy()];
-    const application = { applyAccounts: applyAccountsSeed, lock: (trx: Kysely<Database>) => store.lockChains(trx, ['tenancy-seed']) };
-    await applyTenancySeed(store.db, source, seed, new Date(), application);
+    const application = { applyAccounts: applyAccountsSeed, lock: (trx: Kysely<Database>) => setUp.lockChains(trx, ['tenancy-seed']) };
+    await applyTenancySeed(setUp.db, source, seed, new Date(), application);
     for (const [index, extra] of extraSeeds.entries()) {
-      await applyTenancySeed(store.db, `seed ${index}`, extra, new Date(), application);
+      await applyTenancySeed(setUp.db, `seed ${index}`, extra, new Date(), application);
     }
     tenancySeeds = [seed, ...extraSeeds];
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  if (!separateSetup) return Object.assign(store, { tenancySeeds });
-  await store.close();
-  return Object.assign(await connect(settings.databaseUrl, serving), { tenancySeeds });
+  });
+  return Object.assign(store, { tenancySeeds });
 }

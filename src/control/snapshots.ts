@@ -7,7 +7,7 @@ import { Value } from 'typebox/value';
 import { applyAccountsSeed } from '../loyalty/accounts-seed.ts';
 import { invalidParameter } from '../loyalty/errors.ts';
 import type { Database } from '../store/database.ts';
-import { isLostRace } from '../store/errors.ts';
+import { isForeignKeyViolation, isLostRace } from '../store/errors.ts';
 import { chainTables, deleteChainRows, insertChainRows, listChains, readChainRows, type ChainRows, type ChainTable } from '../store/snapshots.ts';
 import { describePath, type TenancySeed } from '../tenancy/seed.ts';
 
@@ -135,7 +135,7 @@ export async function loadSnapshot(db: Kysely<Database>, input: unknown): Promis
     await deleteChainRows(db, chains);
     await insertChainRows(db, rows);
   } catch (error) {
-    if (isLostRace(error) || (error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || (error as { code?: string }).code === '23503') {
+    if (isLostRace(error) || isForeignKeyViolation(error)) {
       throw invalidParameter('snapshot', 'its records break a rule of the data (a duplicate Id, two active records with one Code, or a reference to another chain).');
     }
     throw error;
@@ -148,13 +148,12 @@ export async function resetChains(db: Kysely<Database>, chainIds: readonly strin
   const chains = chainIds ? await knownChains(db, chainIds, 'ChainId') : await allChainIds(db);
   await deleteChainRows(db, chains);
   const inScope = new Set(chains);
-  const stamp = now.toISOString();
   for (const seed of seeds) {
     const scoped: TenancySeed = {
       Customers: (seed.Customers ?? []).filter((c) => inScope.has(c.ChainId.toLowerCase())),
       Companies: (seed.Companies ?? []).filter((c) => inScope.has(c.ChainId.toLowerCase())),
     };
-    await applyAccountsSeed(db, scoped, stamp, (message) => {
+    await applyAccountsSeed(db, scoped, now, (message) => {
       throw invalidParameter('tenancy seed', message);
     });
   }

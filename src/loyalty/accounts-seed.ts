@@ -2,6 +2,7 @@
 // so that a seed of 100,000 customers loads in seconds.
 import { emailKey, keptEmail } from '../contract/email.ts';
 import * as store from '../store/accounts.ts';
+import { isConstraintViolation } from '../store/errors.ts';
 import { existingChainIds } from '../store/tenancy.ts';
 import type { SeedAccountsApplier } from '../tenancy/seed.ts';
 
@@ -42,7 +43,7 @@ export const applyAccountsSeed: SeedAccountsApplier = async (db, seed, now, refu
   try {
     await store.insertCustomers(db, newCustomers, now);
   } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') || (error as { code?: string }).code === '23505') {
+    if (isConstraintViolation(error)) {
       refuse('a customer of the file has the Id or the email of another active customer of the chain already in the database');
     }
     throw error;

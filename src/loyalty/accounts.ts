@@ -11,7 +11,7 @@ import type { OperationContext } from './context.ts';
 import { invalidParameter } from './errors.ts';
 import { cursorOf, pageRequest } from './pages.ts';
 import { chainForWrite, chainsForRead, normalizeIds } from './scope.ts';
-import { toStoredTime, toTimeRange, toWireTime } from './time.ts';
+import { toTimeRange, toWireTime } from './time.ts';
 
 type CustomerOps = typeof customerOperations;
 type CompanyOps = typeof companyOperations;
@@ -109,7 +109,6 @@ export async function addCustomer(
   { db, principal, now }: OperationContext, request: OperationRequest<CustomerOps['customers/add']>,
 ): Promise<OperationResponse<CustomerOps['customers/add']>> {
   const chainId = chainForWrite(principal, request.ChainId);
-  const stamp = toStoredTime(now);
   const email = request.Email?.trim() || null;
   if (email) {
     const existing = await store.selectActiveCustomerByEmail(db, chainId, email);
@@ -122,7 +121,7 @@ export async function addCustomer(
         ...(request.FirstName !== undefined ? { firstName: request.FirstName } : {}),
         ...(request.Phone !== undefined ? { phone: request.Phone } : {}),
         ...(request.LoyaltyCode !== undefined ? { loyaltyCode: request.LoyaltyCode } : {}),
-      }, stamp);
+      }, now);
       return toCustomer((await store.selectCustomerById(db, existing.id))!);
     }
   }
@@ -130,7 +129,7 @@ export async function addCustomer(
   await store.insertCustomers(db, [{
     id, chainId, firstName: request.FirstName ?? null, lastName: request.LastName, email,
     phone: request.Phone ?? null, loyaltyCode: request.LoyaltyCode ?? null,
-  }], stamp);
+  }], now);
   return toCustomer((await store.selectCustomerById(db, id))!);
 }
 
@@ -166,7 +165,7 @@ export async function addCompany(
   await store.insertCompanies(db, [{
     id, chainId, name: request.Name, invoiceable: request.Options.Invoiceable, addFeesToInvoices: request.Options.AddFeesToInvoices,
     addTaxDeductedPaymentToInvoices: request.Options.AddTaxDeductedPaymentToInvoices, externalIdentifier: request.ExternalIdentifier ?? null,
-  }], toStoredTime(now));
+  }], now);
   const companies = [toCompany((await store.selectCompanyById(db, id))!)];
   return { Companies: companies, Cursor: cursorOf(companies) };
 }

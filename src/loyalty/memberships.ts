@@ -8,7 +8,8 @@ import type { Database } from '../store/database.ts';
 import { activeAccountIds } from '../store/accounts.ts';
 import { selectLoyaltyProgramsByIds } from '../store/loyalty-programs.ts';
 import * as store from '../store/loyalty-memberships.ts';
-import type { LoyaltyMembershipRecord, MembershipFields } from '../store/loyalty-memberships.ts';
+import type { LoyaltyMembershipChanges, LoyaltyMembershipRecord } from '../store/loyalty-memberships.ts';
+import { listLoyaltyMemberships, type LoyaltyMembershipFilter } from '../store/loyalty-membership-pages.ts';
 import { selectLoyaltyTiersByIds } from '../store/loyalty-tiers.ts';
 import { recordSeq } from '../store/pages.ts';
 import type { OperationContext } from './context.ts';
@@ -30,7 +31,7 @@ const toLoyaltyMembership = (record: LoyaltyMembershipRecord): LoyaltyMembership
   AccountId: record.accountId,
   LoyaltyProgramId: record.loyaltyProgramId,
   State: record.state as LoyaltyMembership['State'],
-  IsPrimary: record.isPrimary === 1,
+  IsPrimary: record.isPrimary,
   ProviderMembershipId: record.providerMembershipId,
   Code: record.membershipNumber,
   MembershipNumber: record.membershipNumber,
@@ -57,15 +58,32 @@ function expirationDateOf(parameter: string, text: string): string {
   return toWireTime(toStoredTime(instant.ms));
 }
 
-async function activeProgramIds(db: Kysely<Database>, chainId: string, ids: readonly string[]): Promise<Set<string>> {
-  const programs = await selectLoyaltyProgramsByIds(db, [chainId], normalizeIds(ids));
-  return new Set(programs.filter((p) => p.activityState === 'Active').map((p) => p.id));
+/** The checks a membership's program and tier must pass, in add and update alike. */
+interface ProgramAndTierRules {
+  /** `programId` is an active loyalty program of the chain. */
+  program(at: string, programId: string): void;
+  /** `tierId` (when not null) is an active tier of `programId`. */
+  tier(at: string, tierId: string | null, programId: string): void;
 }
 
-/** Active tiers by id -> their program. */
-async function activeTierPrograms(db: Kysely<Database>, chainId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  const tiers = await selectLoyaltyTiersByIds(db, [chainId], normalizeIds(ids));
-  return new Map(tiers.filter((t) => t.activityState === 'Active').map((t) => [t.id, t.loyaltyProgramId]));
+/** Loads the active programs and tiers a batch names (one query each) and checks items against them. */
+async function programAndTierRules(
+  db: Kysely<Database>, chainId: string, programIds: readonly string[], tierIds: readonly string[],
+): Promise<ProgramAndTierRules> {
+  const programs = new Set((await selectLoyaltyProgramsByIds(db, [chainId], normalizeIds(programIds)))
+    .filter((p) => p.activityState === 'Active').map((p) => p.id));
+  const tierPrograms = new Map((await selectLoyaltyTiersByIds(db, [chainId], normalizeIds(tierIds)))
+    .filter((t) => t.activityState === 'Active').map((t) => [t.id, t.loyaltyProgramId]));
+  return {
+    program(at, programId) {
+      if (!programs.has(programId)) throw invalidParameter('LoyaltyProgramId', `${at} names ${programId}, which is not an active loyalty program of the chain.`);
+    },
+    tier(at, tierId, programId) {
+      if (tierId !== null && tierPrograms.get(tierId) !== programId) {
+        throw invalidParameter('LoyaltyTierId', `${at} names ${tierId}, which is not an active loyalty tier of the membership's loyalty program.`);
+      }
+    },
+  };
 }
 
 async function membershipsInOrder(db: Kysely<Database>, chainId: string, ids: readonly string[]): Promise<MembershipsResult> {
@@ -82,7 +100,7 @@ export async function getAllLoyaltyMemberships(
   const numbers = request.MembershipNumbers || request.Codes
     ? [...new Set([...(request.MembershipNumbers ?? []), ...(request.Codes ?? [])])]
     : undefined;
-  const filter: store.LoyaltyMembershipFilter = {
+  const filter: LoyaltyMembershipFilter = {
     chainIds,
     activityStates: request.ActivityStates?.length ? request.ActivityStates : ['Active'],
     ids: request.LoyaltyMembershipIds ? normalizeIds(request.LoyaltyMembershipIds) : undefined,
@@ -95,7 +113,7 @@ export async function getAllLoyaltyMemberships(
     updated: request.UpdatedUtc ? toTimeRange('UpdatedUtc', request.UpdatedUtc) : undefined,
   };
   const page = await pageRequest(request.Limitation, (id) => recordSeq(db, 'loyalty_memberships', chainIds, id));
-  const memberships = (await store.listLoyaltyMemberships(db, filter, page)).map(toLoyaltyMembership);
+  const memberships = (await listLoyaltyMemberships(db, filter, page)).map(toLoyaltyMembership);
   return { LoyaltyMemberships: memberships, Cursor: cursorOf(memberships) };
 }
 
@@ -104,8 +122,7 @@ export async function addLoyaltyMemberships(
 ): Promise<OperationResponse<Ops['loyaltyMemberships/add']>> {
   const chainId = chainForWrite(principal, request.ChainId);
   const items = request.LoyaltyMemberships;
-  const programs = await activeProgramIds(db, chainId, items.map((i) => i.LoyaltyProgramId));
-  const tiers = await activeTierPrograms(db, chainId, items.flatMap((i) => (i.LoyaltyTierId ? [i.LoyaltyTierId] : [])));
+  const rules = await programAndTierRules(db, chainId, items.map((i) => i.LoyaltyProgramId), items.flatMap((i) => (i.LoyaltyTierId ? [i.LoyaltyTierId] : [])));
   const accountIds = normalizeIds(items.map((i) => i.AccountId));
   const accounts = await activeAccountIds(db, chainId, accountIds);
   const enrolled = new Set(
@@ -115,11 +132,9 @@ export async function addLoyaltyMemberships(
   const memberships = items.map((item, index): store.NewLoyaltyMembership => {
     const at = `LoyaltyMemberships[${index}]`;
     const programId = item.LoyaltyProgramId.toLowerCase();
-    if (!programs.has(programId)) throw invalidParameter('LoyaltyProgramId', `${at} names ${programId}, which is not an active loyalty program of the chain.`);
+    rules.program(at, programId);
     const tierId = item.LoyaltyTierId ? item.LoyaltyTierId.toLowerCase() : null;
-    if (tierId !== null && tiers.get(tierId) !== programId) {
-      throw invalidParameter('LoyaltyTierId', `${at} names ${tierId}, which is not an active loyalty tier of the membership's loyalty program.`);
-    }
+    rules.tier(at, tierId, programId);
     const accountId = item.AccountId.toLowerCase();
     if (!accounts.has(accountId)) throw invalidParameter('AccountId', `${at} names ${accountId}, which is not an active customer or company of the chain.`);
     const key = `${accountId}\u0000${programId}`;
@@ -146,10 +161,8 @@ export async function addLoyaltyMemberships(
   const lastPrimary = new Map<string, string>();
   for (const m of memberships) if (m.isPrimary) lastPrimary.set(m.accountId, m.id);
   const final = memberships.map((m) => (m.isPrimary && lastPrimary.get(m.accountId) !== m.id ? { ...m, isPrimary: false } : m));
-  const stamp = toStoredTime(now);
-  await store.clearPrimaries(db, chainId, [...lastPrimary.keys()], stamp);
-  await store.insertLoyaltyMemberships(db, final, stamp);
-  const result = final.map((m) => toLoyaltyMembership({ ...m, seq: 0, isPrimary: m.isPrimary ? 1 : 0, activityState: 'Active' }));
+  await store.clearPrimaries(db, chainId, [...lastPrimary.keys()], now);
+  const result = (await store.insertLoyaltyMemberships(db, final, now)).map(toLoyaltyMembership);
   return { LoyaltyMemberships: result, Cursor: cursorOf(result) };
 }
 
@@ -160,12 +173,10 @@ export async function updateLoyaltyMemberships(
   const updates = request.LoyaltyMembershipUpdates;
   const found = await store.selectLoyaltyMembershipsByIds(db, [chainId], normalizeIds(updates.map((u) => u.LoyaltyMembershipId)));
   const current = new Map(found.filter((m) => m.activityState === 'Active').map((m) => [m.id, m]));
-  const programs = await activeProgramIds(db, chainId, updates.flatMap((u) => (u.LoyaltyProgramId ? [u.LoyaltyProgramId.Value] : [])));
-  const tiers = await activeTierPrograms(db, chainId, [
+  const rules = await programAndTierRules(db, chainId, updates.flatMap((u) => (u.LoyaltyProgramId ? [u.LoyaltyProgramId.Value] : [])), [
     ...found.flatMap((m) => (m.loyaltyTierId ? [m.loyaltyTierId] : [])),
     ...updates.flatMap((u) => (u.LoyaltyTierId?.Value ? [u.LoyaltyTierId.Value] : [])),
   ]);
-  const stamp = toStoredTime(now);
   const order: string[] = [];
 
   // Updates apply in request order, each seeing the ones before it (a membership may be named twice).
@@ -174,18 +185,16 @@ export async function updateLoyaltyMemberships(
     const id = update.LoyaltyMembershipId.toLowerCase();
     const membership = current.get(id);
     if (!membership) throw invalidParameter('LoyaltyMembershipId', `${at} names ${id}, which is not an active loyalty membership of the chain.`);
-    const changes: { -readonly [K in keyof MembershipFields]?: MembershipFields[K] } = {};
+    const changes: { -readonly [K in keyof LoyaltyMembershipChanges]: LoyaltyMembershipChanges[K] } = {};
 
     const programId = update.LoyaltyProgramId ? update.LoyaltyProgramId.Value.toLowerCase() : membership.loyaltyProgramId;
     if (update.LoyaltyProgramId) {
-      if (!programs.has(programId)) throw invalidParameter('LoyaltyProgramId', `${at} names ${programId}, which is not an active loyalty program of the chain.`);
+      rules.program(at, programId);
       changes.loyaltyProgramId = programId;
     }
     if (update.LoyaltyTierId) {
       const tierId = update.LoyaltyTierId.Value == null ? null : update.LoyaltyTierId.Value.toLowerCase();
-      if (tierId !== null && tiers.get(tierId) !== programId) {
-        throw invalidParameter('LoyaltyTierId', `${at} names ${tierId}, which is not an active loyalty tier of the membership's loyalty program.`);
-      }
+      rules.tier(at, tierId, programId);
       changes.loyaltyTierId = tierId;
     } else if (programId !== membership.loyaltyProgramId && membership.loyaltyTierId !== null) {
       throw invalidParameter('LoyaltyTierId', `${at} moves the membership to another loyalty program but keeps a tier of the old one; change LoyaltyTierId too.`);
@@ -212,13 +221,9 @@ export async function updateLoyaltyMemberships(
     }
     if (update.Url) changes.url = update.Url.Value ?? null;
 
-    if (changes.isPrimary) await store.clearPrimary(db, chainId, membership.accountId, id, stamp);
-    await store.updateLoyaltyMembership(db, id, changes, stamp);
-    current.set(id, {
-      ...membership,
-      ...changes,
-      isPrimary: changes.isPrimary === undefined ? membership.isPrimary : changes.isPrimary ? 1 : 0,
-    });
+    if (changes.isPrimary) await store.clearPrimary(db, chainId, membership.accountId, id, now);
+    await store.updateLoyaltyMembership(db, id, changes, now);
+    current.set(id, { ...membership, ...changes });
     order.push(id);
   }
   // Read back: clearing a primary flag may have changed a membership named earlier in the batch.
@@ -234,6 +239,6 @@ export async function deleteLoyaltyMemberships(
   const active = new Set(found.filter((m) => m.activityState === 'Active').map((m) => m.id));
   const missing = request.LoyaltyMembershipIds.findIndex((id) => !active.has(id.toLowerCase()));
   if (missing >= 0) throw invalidParameter(`LoyaltyMembershipIds[${missing}]`, 'not an active loyalty membership of the chain.');
-  await store.deleteLoyaltyMemberships(db, ids, toStoredTime(now));
+  await store.deleteLoyaltyMemberships(db, ids, now);
   return {};
 }

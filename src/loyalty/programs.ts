@@ -11,7 +11,7 @@ import type { OperationContext } from './context.ts';
 import { invalidParameter, ruleViolation } from './errors.ts';
 import { cursorOf, pageRequest } from './pages.ts';
 import { chainForWrite, chainsForRead, normalizeIds } from './scope.ts';
-import { toStoredTime, toTimeRange } from './time.ts';
+import { toTimeRange } from './time.ts';
 
 type Ops = typeof loyaltyProgramOperations;
 type LoyaltyProgram = OperationResponse<Ops['loyaltyPrograms/add']>['LoyaltyPrograms'][number];
@@ -60,7 +60,6 @@ export async function addLoyaltyPrograms(
     const index = Math.max(0, items.findIndex((item) => taken.some((program) => program.code === item.Code)));
     throw ruleViolation(`LoyaltyPrograms[${index}]: an active loyalty program with Code '${items[index]!.Code}' already exists in the chain.`);
   }
-  const stamp = toStoredTime(now);
   const programs = items.map((item) => ({
     id: newRecordId(),
     chainId,
@@ -68,13 +67,8 @@ export async function addLoyaltyPrograms(
     code: item.Code,
     type: item.Type ?? 'Unknown',
     subscription: item.Subscription ?? 'Free',
-    now: stamp,
   }));
-  await store.insertLoyaltyPrograms(db, programs);
-  return {
-    LoyaltyPrograms: programs.map((program) =>
-      toLoyaltyProgram({ ...program, seq: 0, activityState: 'Active' })),
-  };
+  return { LoyaltyPrograms: (await store.insertLoyaltyPrograms(db, programs, now)).map(toLoyaltyProgram) };
 }
 
 export async function updateLoyaltyPrograms(
@@ -84,7 +78,6 @@ export async function updateLoyaltyPrograms(
   const updates = request.LoyaltyProgramUpdates;
   const found = await store.selectLoyaltyProgramsByIds(db, [chainId], normalizeIds(updates.map((u) => u.LoyaltyProgramId)));
   const byId = new Map(found.filter((p) => p.activityState === 'Active').map((p) => [p.id, p]));
-  const stamp = toStoredTime(now);
   const results: LoyaltyProgram[] = [];
   for (const [index, update] of updates.entries()) {
     const id = update.LoyaltyProgramId.toLowerCase();
@@ -95,7 +88,7 @@ export async function updateLoyaltyPrograms(
       ...(update.Type ? { type: update.Type.Value } : {}),
       ...(update.Subscription ? { subscription: update.Subscription.Value } : {}),
     };
-    await store.updateLoyaltyProgram(db, id, changes, stamp);
+    await store.updateLoyaltyProgram(db, id, changes, now);
     const next = { ...current, ...changes };
     byId.set(id, next);
     results.push(toLoyaltyProgram(next));
@@ -117,9 +110,8 @@ export async function deleteLoyaltyPrograms(
     const index = request.LoyaltyProgramIds.findIndex((id) => id.toLowerCase() === inUse.loyaltyProgramId);
     throw ruleViolation(`LoyaltyProgramIds[${index}]: the loyalty program has active memberships and cannot be deleted.`);
   }
-  const stamp = toStoredTime(now);
   // A deleted program takes its tiers with it.
-  await deleteLoyaltyTiersOfPrograms(db, ids, stamp);
-  await store.deleteLoyaltyPrograms(db, ids, stamp);
+  await deleteLoyaltyTiersOfPrograms(db, ids, now);
+  await store.deleteLoyaltyPrograms(db, ids, now);
   return {};
 }

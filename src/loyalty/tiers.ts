@@ -11,7 +11,7 @@ import type { OperationContext } from './context.ts';
 import { invalidParameter, ruleViolation } from './errors.ts';
 import { cursorOf, pageRequest } from './pages.ts';
 import { chainForWrite, chainsForRead, normalizeIds } from './scope.ts';
-import { toStoredTime, toTimeRange } from './time.ts';
+import { toTimeRange } from './time.ts';
 
 type Ops = typeof loyaltyTierOperations;
 type LoyaltyTier = OperationResponse<Ops['loyaltyTiers/add']>['LoyaltyTiers'][number];
@@ -63,7 +63,7 @@ export async function addLoyaltyTiers(
     if ((await store.selectActiveLoyaltyTiersByCodes(db, programId, [item.Code])).length > 0) throw codeTaken(`LoyaltyTiers[${index}]`, item.Code);
     tiers.push({ id: newRecordId(), chainId, loyaltyProgramId: programId, name: item.Name, code: item.Code, ordering: item.Ordering });
   }
-  await store.insertLoyaltyTiers(db, tiers, toStoredTime(now));
+  await store.insertLoyaltyTiers(db, tiers, now);
   return { LoyaltyTiers: tiers.map(toLoyaltyTier) };
 }
 
@@ -74,7 +74,6 @@ export async function updateLoyaltyTiers(
   const updates = request.LoyaltyTierUpdates;
   const found = await store.selectLoyaltyTiersByIds(db, principal.chainIds, normalizeIds(updates.map((u) => u.LoyaltyTierId)));
   const byId = new Map(found.filter((t) => t.activityState === 'Active').map((t) => [t.id, t]));
-  const stamp = toStoredTime(now);
   const order: string[] = [];
   for (const [index, update] of updates.entries()) {
     const id = update.LoyaltyTierId.toLowerCase();
@@ -89,7 +88,7 @@ export async function updateLoyaltyTiers(
       const holders = await store.selectActiveLoyaltyTiersByCodes(db, current.loyaltyProgramId, [changes.code]);
       if (holders.some((t) => t.id !== id)) throw codeTaken(`LoyaltyTierUpdates[${index}]`, changes.code);
     }
-    await store.updateLoyaltyTier(db, id, changes, stamp);
+    await store.updateLoyaltyTier(db, id, changes, now);
     byId.set(id, { ...current, ...changes });
     order.push(id);
   }
@@ -109,6 +108,6 @@ export async function deleteLoyaltyTiers(
     const index = request.LoyaltyTierIds.findIndex((id) => id.toLowerCase() === inUse.loyaltyTierId);
     throw ruleViolation(`LoyaltyTierIds[${index}]: the loyalty tier is used by active memberships and cannot be deleted.`);
   }
-  await store.deleteLoyaltyTiers(db, ids, toStoredTime(now));
+  await store.deleteLoyaltyTiers(db, ids, now);
   return {};
 }

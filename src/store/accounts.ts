@@ -1,6 +1,6 @@
 // SQL for customers and companies, the accounts that loyalty memberships point at.
 import { sql, type Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import { storedTime, type Database } from './database.ts';
 import { and, checkedOnRows, inIdList, isPostgres } from './dialect.ts';
 import { matchesNothing, wherePage, whereTimeRange, type PageRequest, type StoredRange } from './pages.ts';
 
@@ -28,12 +28,12 @@ const customerColumns = [
 const emailKey = (email: string | null) => (email ? email.trim().toLowerCase() : null);
 
 /** Inserts customers in order, in chunks (a seed may bring 100,000). Returns nothing; read back by id. */
-export async function insertCustomers(db: Kysely<Database>, customers: readonly NewCustomer[], now: string): Promise<void> {
+export async function insertCustomers(db: Kysely<Database>, customers: readonly NewCustomer[], now: Date): Promise<void> {
   const chunk = 500;
   for (let start = 0; start < customers.length; start += chunk) {
     await db.insertInto('customers').values(customers.slice(start, start + chunk).map((c) => ({
       id: c.id, chain_id: c.chainId, first_name: c.firstName, last_name: c.lastName, email: c.email, email_key: emailKey(c.email),
-      phone: c.phone, loyalty_code: c.loyaltyCode, activity_state: 'Active', created_utc: now, updated_utc: now,
+      phone: c.phone, loyalty_code: c.loyaltyCode, activity_state: 'Active', created_utc: storedTime(now), updated_utc: storedTime(now),
     }))).execute();
   }
 }
@@ -42,7 +42,7 @@ export async function insertCustomers(db: Kysely<Database>, customers: readonly 
 export async function updateCustomer(
   db: Kysely<Database>, id: string,
   changes: { firstName?: string | null; lastName?: string; email?: string | null; phone?: string | null; loyaltyCode?: string | null },
-  now: string,
+  now: Date,
 ): Promise<void> {
   await db.updateTable('customers').set({
     ...(changes.firstName !== undefined ? { first_name: changes.firstName } : {}),
@@ -50,7 +50,7 @@ export async function updateCustomer(
     ...(changes.email !== undefined ? { email: changes.email, email_key: emailKey(changes.email) } : {}),
     ...(changes.phone !== undefined ? { phone: changes.phone } : {}),
     ...(changes.loyaltyCode !== undefined ? { loyalty_code: changes.loyaltyCode } : {}),
-    updated_utc: now,
+    updated_utc: storedTime(now),
   }).where('id', '=', id).execute();
 }
 
@@ -120,20 +120,20 @@ const companyColumns = [
   'activity_state as activityState', 'created_utc as createdUtc', 'updated_utc as updatedUtc',
 ] as const;
 
-export async function insertCompanies(db: Kysely<Database>, companies: readonly NewCompany[], now: string): Promise<void> {
+export async function insertCompanies(db: Kysely<Database>, companies: readonly NewCompany[], now: Date): Promise<void> {
   const chunk = 500;
   for (let start = 0; start < companies.length; start += chunk) {
     await db.insertInto('companies').values(companies.slice(start, start + chunk).map((c) => ({
       id: c.id, chain_id: c.chainId, name: c.name, invoiceable: c.invoiceable ? 1 : 0, add_fees_to_invoices: c.addFeesToInvoices ? 1 : 0,
       add_tax_deducted_payment_to_invoices: c.addTaxDeductedPaymentToInvoices ? 1 : 0, external_identifier: c.externalIdentifier,
-      activity_state: 'Active', created_utc: now, updated_utc: now,
+      activity_state: 'Active', created_utc: storedTime(now), updated_utc: storedTime(now),
     }))).execute();
   }
 }
 
 /** Overwrites a company's chain and name (a seed carries no options, so they stay as they are). */
-export async function updateCompany(db: Kysely<Database>, id: string, changes: { chainId: string; name: string }, now: string): Promise<void> {
-  await db.updateTable('companies').set({ chain_id: changes.chainId, name: changes.name, updated_utc: now }).where('id', '=', id).execute();
+export async function updateCompany(db: Kysely<Database>, id: string, changes: { chainId: string; name: string }, now: Date): Promise<void> {
+  await db.updateTable('companies').set({ chain_id: changes.chainId, name: changes.name, updated_utc: storedTime(now) }).where('id', '=', id).execute();
 }
 
 export async function selectCompanyById(db: Kysely<Database>, id: string): Promise<CompanyRecord | undefined> {

@@ -136,3 +136,6 @@ export interface RateWindowHitTable {
   key: string;
   at_ms: number;
 }
+
+/** Times are stored as fixed-width ISO 8601 text with milliseconds, so text order is time order. */
+export const storedTime = (at: Date) => at.toISOString();

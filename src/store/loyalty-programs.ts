@@ -1,6 +1,6 @@
 // SQL for loyalty programs. Functions take `db` (or a transaction) first; the caller owns the boundary.
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import { storedTime, type Database } from './database.ts';
 import { matchesNothing, wherePage, whereTimeRange, type PageRequest, type StoredRange } from './pages.ts';
 
 export interface LoyaltyProgramRecord {
@@ -14,9 +14,7 @@ export interface LoyaltyProgramRecord {
   readonly activityState: string;
 }
 
-export interface NewLoyaltyProgram extends Omit<LoyaltyProgramRecord, 'seq' | 'activityState'> {
-  readonly now: string;
-}
+export type NewLoyaltyProgram = Omit<LoyaltyProgramRecord, 'seq' | 'activityState'>;
 
 export interface LoyaltyProgramFilter {
   readonly chainIds: readonly string[];
@@ -31,10 +29,14 @@ const columns = [
   'seq', 'id', 'chain_id as chainId', 'name', 'code', 'type', 'subscription', 'activity_state as activityState',
 ] as const;
 
-export async function insertLoyaltyPrograms(db: Kysely<Database>, programs: readonly NewLoyaltyProgram[]): Promise<void> {
+/** Answers the records as written, with the `seq` each was given. */
+export async function insertLoyaltyPrograms(
+  db: Kysely<Database>, programs: readonly NewLoyaltyProgram[], now: Date,
+): Promise<LoyaltyProgramRecord[]> {
+  const written: LoyaltyProgramRecord[] = [];
   // One statement per program keeps `seq` in request order on every dialect.
   for (const program of programs) {
-    await db
+    const { seq } = await db
       .insertInto('loyalty_programs')
       .values({
         id: program.id,
@@ -44,11 +46,14 @@ export async function insertLoyaltyPrograms(db: Kysely<Database>, programs: read
         type: program.type,
         subscription: program.subscription,
         activity_state: 'Active',
-        created_utc: program.now,
-        updated_utc: program.now,
+        created_utc: storedTime(now),
+        updated_utc: storedTime(now),
       })
-      .execute();
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    written.push({ ...program, seq: Number(seq), activityState: 'Active' });
   }
+  return written;
 }
 
 export async function selectLoyaltyProgramsByIds(
@@ -74,18 +79,18 @@ export async function updateLoyaltyProgram(
   db: Kysely<Database>,
   id: string,
   changes: { name?: string; type?: string; subscription?: string },
-  now: string,
+  now: Date,
 ): Promise<void> {
   await db.updateTable('loyalty_programs')
-    .set({ ...changes, updated_utc: now })
+    .set({ ...changes, updated_utc: storedTime(now) })
     .where('id', '=', id)
     .execute();
 }
 
-export async function deleteLoyaltyPrograms(db: Kysely<Database>, ids: readonly string[], now: string): Promise<void> {
+export async function deleteLoyaltyPrograms(db: Kysely<Database>, ids: readonly string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
   await db.updateTable('loyalty_programs')
-    .set({ activity_state: 'Deleted', updated_utc: now })
+    .set({ activity_state: 'Deleted', updated_utc: storedTime(now) })
     .where('id', 'in', ids)
     .execute();
 }

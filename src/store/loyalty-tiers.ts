@@ -1,6 +1,6 @@
 // SQL for loyalty tiers. Functions take `db` (or a transaction) first; the caller owns the boundary.
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import { storedTime, type Database } from './database.ts';
 import { matchesNothing, wherePage, whereTimeRange, type PageRequest, type StoredRange } from './pages.ts';
 
 export interface LoyaltyTierRecord {
@@ -29,11 +29,11 @@ const columns = [
   'activity_state as activityState',
 ] as const;
 
-export async function insertLoyaltyTiers(db: Kysely<Database>, tiers: readonly NewLoyaltyTier[], now: string): Promise<void> {
+export async function insertLoyaltyTiers(db: Kysely<Database>, tiers: readonly NewLoyaltyTier[], now: Date): Promise<void> {
   for (const tier of tiers) {
     await db.insertInto('loyalty_tiers').values({
       id: tier.id, chain_id: tier.chainId, loyalty_program_id: tier.loyaltyProgramId, name: tier.name, code: tier.code,
-      ordering: tier.ordering, activity_state: 'Active', created_utc: now, updated_utc: now,
+      ordering: tier.ordering, activity_state: 'Active', created_utc: storedTime(now), updated_utc: storedTime(now),
     }).execute();
   }
 }
@@ -56,20 +56,20 @@ export async function selectActiveLoyaltyTiersByCodes(
 }
 
 export async function updateLoyaltyTier(
-  db: Kysely<Database>, id: string, changes: { name?: string; code?: string; ordering?: number }, now: string,
+  db: Kysely<Database>, id: string, changes: { name?: string; code?: string; ordering?: number }, now: Date,
 ): Promise<void> {
-  await db.updateTable('loyalty_tiers').set({ ...changes, updated_utc: now }).where('id', '=', id).execute();
+  await db.updateTable('loyalty_tiers').set({ ...changes, updated_utc: storedTime(now) }).where('id', '=', id).execute();
 }
 
-export async function deleteLoyaltyTiers(db: Kysely<Database>, ids: readonly string[], now: string): Promise<void> {
+export async function deleteLoyaltyTiers(db: Kysely<Database>, ids: readonly string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('loyalty_tiers').set({ activity_state: 'Deleted', updated_utc: now }).where('id', 'in', ids).execute();
+  await db.updateTable('loyalty_tiers').set({ activity_state: 'Deleted', updated_utc: storedTime(now) }).where('id', 'in', ids).execute();
 }
 
 /** Soft-deletes the active tiers of these programs (a deleted program takes its tiers with it). */
-export async function deleteLoyaltyTiersOfPrograms(db: Kysely<Database>, programIds: readonly string[], now: string): Promise<void> {
+export async function deleteLoyaltyTiersOfPrograms(db: Kysely<Database>, programIds: readonly string[], now: Date): Promise<void> {
   if (programIds.length === 0) return;
-  await db.updateTable('loyalty_tiers').set({ activity_state: 'Deleted', updated_utc: now })
+  await db.updateTable('loyalty_tiers').set({ activity_state: 'Deleted', updated_utc: storedTime(now) })
     .where('loyalty_program_id', 'in', programIds).where('activity_state', '=', 'Active')
     .execute();
 }

@@ -1,7 +1,7 @@
 // SQL for chains, enterprises, clients and access tokens: the lookups authentication makes on every
 // request and the upserts a tenancy seed file makes on start.
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import { storedTime, type Database } from './database.ts';
 
 export interface AccessTokenRecord {
   readonly clientTokenHash: string;
@@ -72,17 +72,17 @@ export async function selectEnterprise(db: Kysely<Database>, id: string): Promis
   return { ...row, isPortfolio: row.isPortfolio === 1, profile: JSON.parse(row.profile) as Record<string, unknown> };
 }
 
-export async function upsertChain(db: Kysely<Database>, chain: { id: string; name: string }, now: string): Promise<void> {
+export async function upsertChain(db: Kysely<Database>, chain: { id: string; name: string }, now: Date): Promise<void> {
   await db.insertInto('chains')
-    .values({ id: chain.id, name: chain.name, created_utc: now, updated_utc: now })
-    .onConflict((c) => c.column('id').doUpdateSet({ name: chain.name, updated_utc: now }))
+    .values({ id: chain.id, name: chain.name, created_utc: storedTime(now), updated_utc: storedTime(now) })
+    .onConflict((c) => c.column('id').doUpdateSet({ name: chain.name, updated_utc: storedTime(now) }))
     .execute();
 }
 
 export async function upsertEnterprise(
   db: Kysely<Database>,
   enterprise: { id: string; chainId: string; name: string; isPortfolio: boolean; isEnabled: boolean; profile: Record<string, unknown> },
-  now: string,
+  now: Date,
 ): Promise<void> {
   const values = {
     chain_id: enterprise.chainId,
@@ -92,8 +92,8 @@ export async function upsertEnterprise(
     profile: JSON.stringify(enterprise.profile),
   };
   await db.insertInto('enterprises')
-    .values({ id: enterprise.id, ...values, created_utc: now, updated_utc: now })
-    .onConflict((c) => c.column('id').doUpdateSet({ ...values, updated_utc: now }))
+    .values({ id: enterprise.id, ...values, created_utc: storedTime(now), updated_utc: storedTime(now) })
+    .onConflict((c) => c.column('id').doUpdateSet({ ...values, updated_utc: storedTime(now) }))
     .execute();
 }
 

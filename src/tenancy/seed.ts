@@ -109,7 +109,7 @@ export function portfolioEnterpriseId(accessTokenHash: string): string {
 
 /** Appliers for the account records of a seed; the accounts module adds itself here. */
 export interface SeedAccountsApplier {
-  (db: Kysely<Database>, seed: TenancySeed, now: string, refuse: (message: string) => never): Promise<void>;
+  (db: Kysely<Database>, seed: TenancySeed, now: Date, refuse: (message: string) => never): Promise<void>;
 }
 
 export interface SeedApplication {
@@ -125,7 +125,6 @@ export async function applyTenancySeed(
   const refuse = (message: string): never => {
     throw new TenancySeedError(`${source}: ${message}`);
   };
-  const stamp = now.toISOString();
   const lower = (id: string) => id.toLowerCase();
   await db.transaction().execute(async (trx) => {
     if (lock) await lock(trx);
@@ -148,9 +147,9 @@ export async function applyTenancySeed(
       if (!t.IsPortfolio && t.EnterpriseIds.length !== 1) refuse(`AccessTokens[${i}].EnterpriseIds must have exactly one enterprise unless IsPortfolio is true`);
     });
 
-    for (const chain of chains) await store.upsertChain(trx, { id: lower(chain.Id), name: chain.Name }, stamp);
+    for (const chain of chains) await store.upsertChain(trx, { id: lower(chain.Id), name: chain.Name }, now);
     for (const { Id: id, ChainId, Name, IsEnabled, ...profile } of enterprises) {
-      await store.upsertEnterprise(trx, { id: lower(id), chainId: lower(ChainId), name: Name, isPortfolio: false, isEnabled: IsEnabled ?? true, profile }, stamp);
+      await store.upsertEnterprise(trx, { id: lower(id), chainId: lower(ChainId), name: Name, isPortfolio: false, isEnabled: IsEnabled ?? true, profile }, now);
     }
     for (const client of clients) {
       await store.upsertClient(trx, { tokenHash: hashToken(client.ClientToken), name: client.Name, isEnabled: client.IsEnabled ?? true });
@@ -163,13 +162,13 @@ export async function applyTenancySeed(
         portfolioId = portfolioEnterpriseId(tokenHash);
         const first = enterpriseIds[0]!;
         const chainId = enterpriseChains.get(first) ?? (await store.selectEnterprise(trx, first))!.chainId;
-        await store.upsertEnterprise(trx, { id: portfolioId, chainId, name: 'Portfolio', isPortfolio: true, isEnabled: true, profile: {} }, stamp);
+        await store.upsertEnterprise(trx, { id: portfolioId, chainId, name: 'Portfolio', isPortfolio: true, isEnabled: true, profile: {} }, now);
       }
       await store.upsertAccessToken(trx, {
         tokenHash, clientTokenHash: hashToken(token.ClientToken), isPortfolio: token.IsPortfolio ?? false,
         isEnabled: token.IsEnabled ?? true, portfolioEnterpriseId: portfolioId, enterpriseIds,
       });
     }
-    if (applyAccounts) await applyAccounts(trx, seed, stamp, refuse);
+    if (applyAccounts) await applyAccounts(trx, seed, now, refuse);
   });
 }

@@ -13,6 +13,8 @@ const scenarios = [
   'memberships.getAll AccountIds, 1% updates',
   'memberships.getAll AccountIds, all distinct',
   'memberships.getAll Programs+States',
+  'memberships.getAll program page, distinct',
+  'memberships.getAll one account, distinct',
   'memberships.getAll page walk',
   'programs.getAll',
   'memberships.update 1',

@@ -1,0 +1,204 @@
+// getAll of loyalty memberships: the query planner. One driving index per request, chosen by the most
+// selective filter present; the other filters are checked on the rows that index yields. The work of a
+// page is bounded by the filter (the rows of the named ids, accounts or numbers; the index entries of a
+// time interval, at most three months; or `count` rows per (program, activity state, state) or (chain,
+// activity state[, state]) range), never by the size of the table.
+//
+// SQLite gets `INDEXED BY`; PostgreSQL, whose planner has statistics, gets query shapes that cannot go
+// wrong: a MATERIALIZED CTE around the selective filter, or a UNION ALL of one top-N per key, each planned
+// with its value. See BENCHMARKS.md for every plan.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { LoyaltyMembershipState } from '../contract/loyalty-memberships.ts';
+import type { Database } from './database.ts';
+import { and, inIdList, isPostgres } from './dialect.ts';
+import {
+  membershipIndexes, membershipsFrom as from, recordColumns as columns, records, type LoyaltyMembershipRecord,
+} from './loyalty-memberships.ts';
+import { matchesNothing, type PageRequest, type StoredRange } from './pages.ts';
+
+export interface LoyaltyMembershipFilter {
+  readonly chainIds: readonly string[];
+  readonly activityStates: readonly string[];
+  readonly ids?: readonly string[];
+  readonly programIds?: readonly string[];
+  readonly accountIds?: readonly string[];
+  readonly states?: readonly string[];
+  readonly membershipNumbers?: readonly string[];
+  readonly providerMembershipIds?: readonly string[];
+  readonly created?: StoredRange;
+  readonly updated?: StoredRange;
+}
+
+/** Every membership state: a program filter without MembershipStates walks one (program, state) range per state. */
+const allStates: readonly string[] = (LoyaltyMembershipState as unknown as { enum: string[] }).enum;
+
+/**
+ * More key combinations than this and a page would merge too many ranges (SQLite refuses more than 500
+ * terms in a compound SELECT): a broader index is walked instead, the extra keys checked on its rows.
+ */
+const maxArms = 64;
+
+type Condition = 'chain' | 'activity' | 'ids' | 'accounts' | 'programs' | 'states' | 'numbers' | 'providers' | 'created' | 'updated';
+
+interface Key {
+  readonly column: string;
+  readonly values: readonly string[];
+}
+
+export type MembershipQueryPath =
+  /** Rows looked up by a key (few per value), then sorted by seq. */
+  | { readonly kind: 'key'; readonly index: string; readonly key: Key; readonly uses: readonly Condition[] }
+  /**
+   * Rows of accounts: the active ones from the partial unique (account, program) index, the others from
+   * the partial (account, seq) index, each index named with the condition that selects its part.
+   */
+  | { readonly kind: 'accounts'; readonly parts: readonly AccountIndexPart[]; readonly key: Key; readonly uses: readonly Condition[] }
+  /** A time interval within (chain, activity state): `seq` from the index alone, sorted; then the page's rows. */
+  | { readonly kind: 'range'; readonly index: string; readonly column: 'updated_utc' | 'created_utc'; readonly range: StoredRange; readonly uses: readonly Condition[] }
+  /** The newest `count` rows of each combination of key values, each already in seq order, merged. */
+  | { readonly kind: 'arms'; readonly index: string; readonly keys: readonly Key[]; readonly uses: readonly Condition[] }
+  /** The table in seq order, every condition checked on its rows (only for scopes of very many chains). */
+  | { readonly kind: 'scan'; readonly uses: readonly Condition[] };
+
+interface AccountIndexPart {
+  readonly index: string;
+  /** The index's own WHERE, written out: both databases use a partial index only for a query that repeats it. */
+  readonly condition: 'active' | 'inactive';
+}
+
+const accountIndexParts = (activityStates: readonly string[]): AccountIndexPart[] => [
+  ...(activityStates.includes('Active') ? [{ index: membershipIndexes.activeAccountProgram, condition: 'active' as const }] : []),
+  ...(activityStates.some((state) => state !== 'Active') ? [{ index: membershipIndexes.inactiveAccount, condition: 'inactive' as const }] : []),
+];
+
+const distinct = (values: readonly string[]) => [...new Set(values)];
+const combinations = (keys: readonly Key[]) => keys.reduce((n, key) => n * key.values.length, 1);
+
+/** The driving index of a filter, most selective first. */
+export function membershipQueryPath(filter: LoyaltyMembershipFilter): MembershipQueryPath {
+  const key = (indexName: string, column: string, values: readonly string[], uses: Condition): MembershipQueryPath =>
+    ({ kind: 'key', index: indexName, key: { column, values }, uses: [uses] });
+  if (filter.ids) return key(membershipIndexes.id, 'id', filter.ids, 'ids');
+  if (filter.membershipNumbers) return key(membershipIndexes.number, 'membership_number', filter.membershipNumbers, 'numbers');
+  if (filter.providerMembershipIds) return key(membershipIndexes.provider, 'provider_membership_id', filter.providerMembershipIds, 'providers');
+  if (filter.accountIds) {
+    return { kind: 'accounts', parts: accountIndexParts(filter.activityStates), key: { column: 'account_id', values: filter.accountIds }, uses: ['accounts'] };
+  }
+  const chain = { column: 'chain_id', values: distinct(filter.chainIds) };
+  const activity = { column: 'activity_state', values: distinct(filter.activityStates) };
+  const states = { column: 'state', values: distinct(filter.states ?? allStates) };
+  if (filter.updated) return { kind: 'range', index: membershipIndexes.updated, column: 'updated_utc', range: filter.updated, uses: ['chain', 'activity', 'updated'] };
+  if (filter.created) return { kind: 'range', index: membershipIndexes.created, column: 'created_utc', range: filter.created, uses: ['chain', 'activity', 'created'] };
+  if (filter.programIds) {
+    const keys = [{ column: 'loyalty_program_id', values: distinct(filter.programIds) }, activity, states];
+    if (combinations(keys) <= maxArms) return { kind: 'arms', index: membershipIndexes.programState, keys, uses: ['programs', 'activity', 'states'] };
+  }
+  if (filter.states) {
+    const keys = [chain, activity, states];
+    if (combinations(keys) <= maxArms) return { kind: 'arms', index: membershipIndexes.chainState, keys, uses: ['chain', 'activity', 'states'] };
+  }
+  if (combinations([chain, activity]) <= maxArms) {
+    return { kind: 'arms', index: membershipIndexes.chain, keys: [chain, activity], uses: ['chain', 'activity'] };
+  }
+  // A portfolio of dozens of chains covers much of the table: its rows come soon in seq order.
+  return { kind: 'scan', uses: [] };
+}
+
+/** Every condition of the filter and the page, except those the path's index already applies. */
+function residualConditions(postgres: boolean, filter: LoyaltyMembershipFilter, page: PageRequest, path: MembershipQueryPath): RawBuilder<unknown>[] {
+  const used = new Set<Condition>(path.uses);
+  const conditions: RawBuilder<unknown>[] = [];
+  const list = (name: Condition, column: string, values: readonly string[] | undefined) => {
+    if (values && !used.has(name)) conditions.push(inIdList(postgres, column, values));
+  };
+  list('chain', 'chain_id', filter.chainIds);
+  list('activity', 'activity_state', filter.activityStates);
+  list('ids', 'id', filter.ids);
+  list('accounts', 'account_id', filter.accountIds);
+  list('programs', 'loyalty_program_id', filter.programIds);
+  list('states', 'state', filter.states);
+  list('numbers', 'membership_number', filter.membershipNumbers);
+  list('providers', 'provider_membership_id', filter.providerMembershipIds);
+  for (const [name, column, range] of [['updated', 'updated_utc', filter.updated], ['created', 'created_utc', filter.created]] as const) {
+    if (range && !used.has(name)) conditions.push(sql`${sql.raw(column)} >= ${range.from} and ${sql.raw(column)} < ${range.to}`);
+  }
+  if (page.beforeSeq !== undefined) conditions.push(sql`seq < ${page.beforeSeq}`);
+  return conditions;
+}
+
+/** The page's rows, newest first (the columns of LoyaltyMembershipRecord). Exported for bench/explain.ts. */
+export function listLoyaltyMembershipsQuery(
+  db: Kysely<Database>, filter: LoyaltyMembershipFilter, page: PageRequest,
+): RawBuilder<unknown> {
+  const postgres = isPostgres(db);
+  const path = membershipQueryPath(filter);
+  const residual = residualConditions(postgres, filter, page, path);
+  const where = (driving: readonly RawBuilder<unknown>[]) => and([...driving, ...residual]);
+  const limit = page.count;
+
+  if (path.kind === 'key') {
+    const driving = [inIdList(postgres, path.key.column, path.key.values)];
+    if (postgres) {
+      // The fence keeps PostgreSQL on the selective index rather than a backward walk of `seq` with a filter.
+      return sql`with m as materialized (select ${columns} from loyalty_memberships where ${where(driving)})
+        select * from m order by seq desc limit ${limit}`;
+    }
+    return sql`select ${columns} from ${from(false, path.index)} where ${where(driving)} order by seq desc limit ${limit}`;
+  }
+
+  if (path.kind === 'accounts') {
+    const part = ({ index, condition }: AccountIndexPart) => sql`select ${columns} from ${from(postgres, index)}
+      where ${where([inIdList(postgres, path.key.column, path.key.values), sql.raw(condition === 'active' ? "activity_state = 'Active'" : "activity_state <> 'Active'")])}`;
+    const parts = sql.join(path.parts.map(part), sql` union all `);
+    if (postgres) return sql`with m as materialized (${parts}) select * from m order by seq desc limit ${limit}`;
+    return sql`select * from (${parts}) order by seq desc limit ${limit}`;
+  }
+
+  if (path.kind === 'range') {
+    const column = sql.raw(path.column);
+    const driving = [
+      inIdList(postgres, 'chain_id', filter.chainIds), inIdList(postgres, 'activity_state', filter.activityStates),
+      sql`${column} >= ${path.range.from}`, sql`${column} < ${path.range.to}`,
+    ];
+    // Without other conditions the inner select reads the index alone (it holds chain, activity state,
+    // time and seq): the interval's entries are sorted as integers, and only the page's rows are read.
+    if (postgres) {
+      // The fence makes PostgreSQL collect the interval first (an ORDER BY seq LIMIT alone tempts it into a
+      // backward walk of `seq` that filters on the time, unbounded for an interval in the past).
+      return sql`with r as materialized (select seq from loyalty_memberships where ${where(driving)})
+        select ${columns} from loyalty_memberships where seq in (select seq from r order by seq desc limit ${limit}) order by seq desc`;
+    }
+    return sql`select ${columns} from loyalty_memberships
+      where seq in (select seq from ${from(false, path.index)} where ${where(driving)} order by seq desc limit ${limit})
+      order by seq desc`;
+  }
+
+  if (path.kind === 'scan') {
+    return sql`select ${columns} from ${sql.raw(postgres ? 'loyalty_memberships' : 'loyalty_memberships not indexed')}
+      where ${and(residual)} order by seq desc limit ${limit}`;
+  }
+
+  // One arm per combination of key values, each the newest `count` rows of its index range. SQLite names
+  // the index and merges the arms, already in seq order. PostgreSQL plans each arm with its values known
+  // (a lateral join over the values would hide them and make every key look equally common).
+  const tuples = path.keys.reduce<string[][]>((acc, key) => acc.flatMap((tuple) => key.values.map((value) => [...tuple, value])), [[]]);
+  const arms = tuples.map((tuple) => sql`select ${columns} from ${from(postgres, path.index)}
+    where ${where(path.keys.map((key, i) => sql`${sql.raw(key.column)} = ${tuple[i]}`))}
+    order by seq desc limit ${limit}`);
+  if (arms.length === 1) return arms[0]!;
+  if (postgres) {
+    return sql`select * from (${sql.join(arms.map((arm) => sql`(${arm})`), sql` union all `)}) m order by seq desc limit ${limit}`;
+  }
+  // A compound SELECT ordered by seq: SQLite merges the arms (each at most `count` rows) and stops at the limit.
+  return sql`${sql.join(arms.map((arm) => sql`select * from (${arm})`), sql` union all `)} order by seq desc limit ${limit}`;
+}
+
+export async function listLoyaltyMemberships(
+  db: Kysely<Database>, filter: LoyaltyMembershipFilter, page: PageRequest,
+): Promise<LoyaltyMembershipRecord[]> {
+  if (matchesNothing(
+    filter.chainIds, filter.activityStates, filter.ids, filter.programIds, filter.accountIds, filter.states,
+    filter.membershipNumbers, filter.providerMembershipIds,
+  )) return [];
+  return records(db, listLoyaltyMembershipsQuery(db, filter, page));
+}

@@ -1,0 +1,79 @@
+// PostgreSQL: a pool, an optional schema of our own, chain locks as advisory locks.
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.ts';
+import { keepStatistics } from './postgres-statistics.ts';
+import { postgresRateWindows } from './rate-windows.ts';
+import { StoreError, type ConnectOptions, type Store } from './store.ts';
+
+const defaultPoolSize = 10;
+const connectTimeoutMs = 10_000;
+const defaultStatisticsEveryMs = 10_000;
+
+/**
+ * `postgres://user@host:port/db?schema=name`: the optional `schema` parameter (ours, not libpq's)
+ * puts every table in that schema, created when missing; tests use one schema per run.
+ */
+export async function openPostgres(url: string, options: ConnectOptions): Promise<Store> {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StoreError('DATABASE_URL: schema must be a lowercase identifier (letters, digits, underscores)');
+  }
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: options.poolSize ?? defaultPoolSize,
+    connectionTimeoutMillis: connectTimeoutMs,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // A pool error (the server went away) must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  if (schema) await createSchema(pool, schema, parsed.host);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new StoreError(`cannot connect to PostgreSQL at ${parsed.host}: ${(error as Error).message}`);
+  }
+  const statisticsEveryMs = options.statisticsEveryMs ?? defaultStatisticsEveryMs;
+  const statistics = statisticsEveryMs > 0 ? keepStatistics(pool, statisticsEveryMs) : undefined;
+  return {
+    db,
+    capabilities: { sequenceColumn: 'postgres' },
+    description: `PostgreSQL at ${parsed.host}${parsed.pathname}${schema ? ` (schema ${schema})` : ''}`,
+    ...(schema ? { schema } : {}),
+    async lockChains(trx, chainIds) {
+      // Sorted, so two requests locking overlapping chains cannot deadlock.
+      for (const chainId of [...new Set(chainIds)].sort()) {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`chain:${chainId}`}, 0))`.execute(trx);
+      }
+    },
+    rateWindows: (setting) => postgresRateWindows(db, setting),
+    changeMark: () => undefined,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: async () => {
+      await statistics?.stop();
+      await db.destroy();
+    },
+  };
+}
+
+async function createSchema(pool: pg.Pool, schema: string, host: string): Promise<void> {
+  const client = await pool.connect().catch((error: Error) => {
+    throw new StoreError(`cannot connect to PostgreSQL at ${host}: ${error.message}`);
+  });
+  try {
+    // Instances starting together would race on "if not exists"; the lock makes them take turns.
+    await client.query('begin');
+    await client.query(`select pg_advisory_xact_lock(hashtextextended('loyalty-connector:create-schema', 0))`);
+    await client.query(`create schema if not exists "${schema}"`);
+    await client.query('commit');
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,50 @@
+// What the rest of the server sees of a database: the Store. How each database is opened lives in
+// sqlite.ts and postgres.ts; connect.ts picks one from DATABASE_URL.
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import type { RateWindows, RateWindowSetting } from './rate-windows.ts';
+
+export interface Capabilities {
+  /** How an auto-incrementing `seq` column is declared. */
+  readonly sequenceColumn: 'sqlite' | 'postgres';
+}
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly capabilities: Capabilities;
+  /** A human description for logs, without credentials. */
+  readonly description: string;
+  /** The PostgreSQL schema the tables live in, when DATABASE_URL names one. */
+  readonly schema?: string;
+  /**
+   * Serializes writes to these chains across every instance sharing the database, for the rest of
+   * the transaction. Every business rule of the contract lives inside one chain, so with this lock
+   * the rule checks cannot race; the partial unique indexes remain as the last line.
+   */
+  lockChains(trx: Kysely<Database>, chainIds: readonly string[]): Promise<void>;
+  /** Request-limit windows as shared as this database is: per process on SQLite, per database on PostgreSQL. */
+  rateWindows(setting: RateWindowSetting): RateWindows;
+  /**
+   * Changes whenever anything may have been written since it was last read: by this instance or by
+   * any other writer of the database. `undefined` when the store cannot tell cheaply (PostgreSQL,
+   * shared by instances), and then nothing is answered from memory.
+   */
+  changeMark(): string | undefined;
+  /** Whether the database answers (for /health/ready). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** PostgreSQL pool size. */
+  readonly poolSize?: number;
+  /** PostgreSQL statement_timeout in milliseconds; a statement past it is cancelled (408). */
+  readonly statementTimeoutMs?: number;
+  /**
+   * PostgreSQL: how often the server checks whether a table changed enough to be analyzed again
+   * (postgres-statistics.ts); 0 turns the check off. Default 10 seconds.
+   */
+  readonly statisticsEveryMs?: number;
+}
+
+export class StoreError extends Error {}
