@@ -108,7 +108,9 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   app.decorate('answerCache', answers ?? noAnswerCache);
   const { store, clock = () => new Date() } = dependencies;
 
-  // The operations of the registry. Every call passes these stages, in this order.
+  // The operations of the registry. Every call passes these stages, in this order: authentication,
+  // request limit, faults (preValidation), answer cache (preHandler, and onSend to keep an answer),
+  // transaction, handler, serialization (the route itself, http/routes.ts).
   app.register(async (api) => {
     api.addHook('preValidation', authenticationHook(store.db));
     if (rateWindows) api.addHook('preValidation', rateLimitHook(rateWindows));

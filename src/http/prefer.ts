@@ -39,11 +39,20 @@ export function prefersMinimal(request: FastifyRequest): boolean {
   return preferencesOf(request).some(({ text }) => text === minimalPreference);
 }
 
-/** An answer with nothing to say (an empty result, as a delete's) or an empty page has a minimal form. */
-export function hasMinimalForm(operation: OperationDeclaration, result: unknown): boolean {
+/**
+ * When an operation's answer has a minimal form (204, no body): always, if its answer declares no
+ * properties (a delete's empty object); on an empty page, if it answers a page; otherwise never.
+ * Read from the declaration, never from the action's name (the OpenAPI document can use it too).
+ */
+export function minimalFormOf(operation: OperationDeclaration): 'always' | 'empty page' | undefined {
   const answered = (operation.response as { properties?: Record<string, unknown> }).properties;
-  if (answered !== undefined && Object.keys(answered).length === 0) return true;
-  if (!operation.page) return false;
-  const page = (result as Record<string, unknown>)[operation.page];
+  if (answered !== undefined && Object.keys(answered).length === 0) return 'always';
+  return operation.page ? 'empty page' : undefined;
+}
+
+export function hasMinimalForm(operation: OperationDeclaration, result: unknown): boolean {
+  const form = minimalFormOf(operation);
+  if (form !== 'empty page') return form === 'always';
+  const page = (result as Record<string, unknown>)[operation.page!];
   return Array.isArray(page) && page.length === 0;
 }
