@@ -312,7 +312,8 @@ function scenarios(fixtures: Fixtures, addRequests: number): Scenario[] {
         const turn = programPageTurn++;
         return {
           ...gross, LoyaltyProgramIds: [fixtures.memberProgramIds[turn % fixtures.memberProgramIds.length]], MembershipStates: ['Enrolled'],
-          Limitation: { Count: 100, Cursor: fixtures.membershipIds[half + ((turn * 7919) % Math.max(1, fixtures.membershipIds.length - half))] },
+          // Program and Cursor vary together: the bodies repeat only after programs × cursors requests.
+          Limitation: { Count: 100, Cursor: fixtures.membershipIds[half + ((Math.floor(turn / fixtures.memberProgramIds.length) * 7919) % Math.max(1, fixtures.membershipIds.length - half))] },
         };
       },
     },
