@@ -17,6 +17,7 @@ import { applyAccountsSeed } from './loyalty/accounts-seed.ts';
 import { FaultInjector } from './control/faults.ts';
 import { Journal, registerJournal } from './control/journal.ts';
 import { registerControlPlane } from './control/routes.ts';
+import { Deliverer } from './events/deliverer.ts';
 import { demoTenancy, demoTenancySource } from './tenancy/demo.ts';
 import { applyTenancySeed, readTenancySeed, type TenancySeed } from './tenancy/seed.ts';
 
@@ -39,7 +40,12 @@ export const redactedPaths = [
   'req.body.ClientToken', 'req.body.AccessToken',
   'body.ClientToken', 'body.AccessToken',
   '*.ClientToken', '*.AccessToken',
+  // Webhook URLs carry the receiver's shared secret.
+  'req.body.GeneralWebhookUrl', 'req.body.IntegrationWebhookUrl', '*.GeneralWebhookUrl', '*.IntegrationWebhookUrl',
 ];
+
+/** Webhook attempts in flight at once, per instance. */
+export const webhookConcurrency = 8;
 
 export function buildApp(settings: Settings, dependencies: AppDependencies): FastifyInstance {
   const app = Fastify({
@@ -88,6 +94,13 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   const answers = new AnswerCache(settings.answerCacheBytes, () => dependencies.store.changeMark());
   app.decorate('answerCache', answers);
   registerOperationRoutes(app, { store: dependencies.store, rateWindows, requestTimeoutMs: settings.requestTimeoutMs, faults, answers });
+  // Webhook delivery runs beside the server, off the request path, from ready to close.
+  const deliverer = new Deliverer(dependencies.store.db, {
+    batchMs: settings.webhookBatchMs, retryDelayMs: settings.webhookRetryDelayMs, attempts: settings.webhookAttempts,
+    timeoutMs: settings.webhookTimeoutMs, concurrency: webhookConcurrency,
+  }, app.log);
+  app.addHook('onReady', async () => deliverer.start());
+  app.addHook('onClose', async () => deliverer.stop());
   if (faults) {
     app.register(registerControlPlane, {
       store: dependencies.store,
@@ -95,6 +108,7 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
       faults,
       journal,
       adminToken: settings.adminToken,
+      deliverer,
     });
   }
   return app;

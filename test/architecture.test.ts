@@ -26,9 +26,10 @@ const allowed: Record<string, string[]> = {
   contract: ['contract'],
   store: ['store', 'contract'],
   tenancy: ['tenancy', 'store', 'contract'],
-  loyalty: ['loyalty', 'store', 'tenancy', 'contract'],
-  control: ['control', 'loyalty', 'store', 'tenancy', 'contract'],
-  http: ['http', 'loyalty', 'store', 'tenancy', 'contract', 'control'],
+  events: ['events', 'store', 'tenancy', 'contract'],
+  loyalty: ['loyalty', 'events', 'store', 'tenancy', 'contract'],
+  control: ['control', 'loyalty', 'events', 'store', 'tenancy', 'contract'],
+  http: ['http', 'loyalty', 'events', 'store', 'tenancy', 'contract', 'control'],
   client: [],
 };
 

@@ -97,8 +97,16 @@ export async function upsertEnterprise(
     .execute();
 }
 
-export async function upsertClient(db: Kysely<Database>, client: { tokenHash: string; name: string; isEnabled: boolean }): Promise<void> {
-  const values = { name: client.name, is_enabled: client.isEnabled ? 1 : 0 };
+export async function upsertClient(
+  db: Kysely<Database>,
+  client: { tokenHash: string; name: string; isEnabled: boolean; generalWebhookUrl?: string | null | undefined; integrationWebhookUrl?: string | null | undefined },
+): Promise<void> {
+  // A webhook URL the seed leaves out stays as set through the control plane.
+  const values = {
+    name: client.name, is_enabled: client.isEnabled ? 1 : 0,
+    ...(client.generalWebhookUrl !== undefined ? { general_webhook_url: client.generalWebhookUrl } : {}),
+    ...(client.integrationWebhookUrl !== undefined ? { integration_webhook_url: client.integrationWebhookUrl } : {}),
+  };
   await db.insertInto('clients')
     .values({ token_hash: client.tokenHash, ...values })
     .onConflict((c) => c.column('token_hash').doUpdateSet(values))
@@ -107,9 +115,10 @@ export async function upsertClient(db: Kysely<Database>, client: { tokenHash: st
 
 export async function upsertAccessToken(
   db: Kysely<Database>,
-  token: { tokenHash: string; clientTokenHash: string; isPortfolio: boolean; isEnabled: boolean; portfolioEnterpriseId: string | null; enterpriseIds: readonly string[] },
+  token: { tokenHash: string; clientTokenHash: string; isPortfolio: boolean; isEnabled: boolean; portfolioEnterpriseId: string | null; enterpriseIds: readonly string[]; integrationId: string },
 ): Promise<void> {
   const values = {
+    integration_id: token.integrationId,
     client_token_hash: token.clientTokenHash,
     is_portfolio: token.isPortfolio ? 1 : 0,
     is_enabled: token.isEnabled ? 1 : 0,
