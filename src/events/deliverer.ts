@@ -29,8 +29,8 @@ export interface DeliveryLog {
 /** Events gathered per transaction; the rest waits for the next tick. */
 const gatherLimit = 5000;
 const maxRedirects = 3;
-/** Margin of a lease beyond the attempt's own timeout (a slow database write of the outcome). */
-const leaseMarginMs = 30_000;
+/** A lease outlives its attempt (the timeout) with room for a slow write of the outcome. */
+const leaseMs = (timeoutMs: number) => 2 * timeoutMs + 5_000;
 
 export interface AttemptResult {
   readonly delivered: boolean;
@@ -157,7 +157,7 @@ export class Deliverer {
     if (free <= 0 || this.stopped) return;
     const now = Date.now();
     const claimId = randomUUID();
-    const lease = new Date(now + this.settings.timeoutMs + leaseMarginMs).toISOString();
+    const lease = new Date(now + leaseMs(this.settings.timeoutMs)).toISOString();
     const claimed = await outbox.claimDueMessages(this.db, new Date(now).toISOString(), lease, claimId, free);
     for (const message of claimed) {
       const attempt = this.send(message, claimId).finally(() => {
