@@ -1,7 +1,7 @@
 // The hotel's events on the wire: the General Webhook message (CustomerAdded, CustomerUpdated) as
 // published, and the rules for webhook endpoint URLs, which are secrets (the receiver's shared token
 // travels in the URL): only their scheme, host and path are ever shown.
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { Uuid } from './common.ts';
 
 export const GeneralEventDiscriminator = Type.Enum(['CustomerAdded', 'CustomerUpdated'], {
@@ -53,3 +53,37 @@ export function maskWebhookUrl(url: string | null): string | null {
     return '[invalid URL]';
   }
 }
+
+// Integration Webhooks: one message per event, `{ Action, Data }` exactly as published.
+const IntegrationRef = Type.Object({ Id: Uuid, Name: Type.String() }, { title: 'IntegrationWebhookIntegration' });
+const IntegrationMessage = <A extends string, D extends Record<string, TSchema>>(action: A, data: D, description: string) =>
+  Type.Object(
+    { Action: Type.Literal(action), Data: Type.Object(data, { title: `${action}Data` }) },
+    { title: `${action}Webhook`, description },
+  );
+
+export const IntegrationCreatedWebhook = IntegrationMessage('IntegrationCreated', {
+  Enterprise: Type.Object({ Id: Uuid, Name: Type.String() }, { title: 'IntegrationWebhookEnterprise' }),
+  Service: Type.Optional(Type.Object({ Id: Uuid, Name: Type.String() }, { title: 'IntegrationWebhookService' })),
+  Requestor: Type.Union([Type.Object({ Name: Type.String(), Email: Type.String() }, { title: 'IntegrationWebhookRequestor' }), Type.Null()]),
+  AccessToken: Type.String({ description: 'The access token of the new integration: store it; it is what the integration calls the API with.' }),
+  CreatedUtc: Type.String(),
+  IsEnabled: Type.Boolean(),
+  Integration: IntegrationRef,
+}, 'A hotel connected the integration.');
+export const IntegrationEnabledWebhook = IntegrationMessage('IntegrationEnabled', { Integration: IntegrationRef }, 'The integration was enabled: its token works again.');
+export const IntegrationDisabledWebhook = IntegrationMessage('IntegrationDisabled', { Integration: IntegrationRef }, 'The integration was disabled: its token answers 401.');
+export const IntegrationCanceledWebhook = IntegrationMessage('IntegrationCanceled', { Integration: IntegrationRef }, 'The integration was canceled: its token answers 401.');
+export const IntegrationReinstatedWebhook = IntegrationMessage('IntegrationReinstated', { Integration: IntegrationRef }, 'The integration was reinstated: its token works again.');
+export const IntegrationDeletedWebhook = IntegrationMessage('IntegrationDeleted', { DeletedUtc: Type.String(), Integration: IntegrationRef }, 'The integration was deleted: its token answers 401 for good.');
+export const IntegrationApiKeyCreatedWebhook = IntegrationMessage('IntegrationApiKeyCreated', {
+  Integration: IntegrationRef,
+  ApiKey: Type.String({ description: 'The new access token; the old one answers 401 from now on.' }),
+}, 'The integration\'s key was regenerated.');
+
+export const IntegrationWebhookMessage = Type.Union([
+  IntegrationCreatedWebhook, IntegrationEnabledWebhook, IntegrationDisabledWebhook, IntegrationCanceledWebhook,
+  IntegrationReinstatedWebhook, IntegrationDeletedWebhook, IntegrationApiKeyCreatedWebhook,
+], { title: 'IntegrationWebhookMessage', description: "POSTed to the client's IntegrationWebhookUrl, one message per event." });
+export type IntegrationWebhookMessage = Static<typeof IntegrationWebhookMessage>;
+export type IntegrationWebhookAction = IntegrationWebhookMessage['Action'];

@@ -118,3 +118,62 @@ export const eventControlEndpoints = {
   simulation: { method: 'GET', path: '/simulation', summary: 'The arrivals simulation: running or not, and what it did', response: Simulation },
   stopSimulation: { method: 'DELETE', path: '/simulation', summary: 'Stop the arrivals simulation', response: Simulation },
 } satisfies Record<string, ControlEndpoint>;
+
+const IntegrationParams = Type.Object({ IntegrationId: Type.String({ format: 'uuid' }) });
+
+export const Integration = Type.Object(
+  {
+    IntegrationId: Type.String(),
+    Name: Type.String({ description: "The client's name." }),
+    ClientTokenHash: Type.String(),
+    State: Type.Enum(['Enabled', 'Disabled', 'Canceled', 'Deleted']),
+    AccessToken: Type.Union([Type.String(), Type.Null()], { description: 'Masked: the first and last four characters.' }),
+    IsPortfolio: Type.Boolean(),
+    EnterpriseIds: Type.Array(Type.String()),
+    ChainIds: Type.Array(Type.String()),
+    CreatedUtc: Type.Union([Type.String(), Type.Null()]),
+    DeletedUtc: Type.Union([Type.String(), Type.Null()]),
+  },
+  { title: 'ControlIntegration' },
+);
+
+const Connection = Type.Object(
+  { IntegrationId: Type.String(), AccessToken: Type.String({ description: 'Shown once: only a hint of it is kept.' }), EnterpriseId: Type.String(), ChainId: Type.String() },
+  { title: 'ControlIntegrationConnection' },
+);
+
+const action = (path: string, summary: string) => ({
+  method: 'POST' as const, path: `/integrations/:IntegrationId/${path}`, summary, params: IntegrationParams, response: Integration,
+});
+
+export const integrationControlEndpoints = {
+  connectIntegration: {
+    method: 'POST', path: '/integrations',
+    summary: 'Connect a property: an existing enterprise (EnterpriseId) or a new one (Enterprise, in a new chain unless ChainId); IntegrationCreated',
+    body: Type.Object({
+      ClientToken: Type.String({ minLength: 1 }),
+      EnterpriseId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
+      Enterprise: Type.Optional(Type.Union([Type.Object({
+        Name: Type.String({ minLength: 1, maxLength: 255 }),
+        ChainId: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
+      }), Type.Null()])),
+    }, { title: 'ControlConnectParameters' }),
+    response: Connection,
+  },
+  listIntegrations: {
+    method: 'GET', path: '/integrations', summary: 'Every integration with its state (tokens masked)',
+    response: Type.Object({ Integrations: Type.Array(Integration) }, { title: 'ControlIntegrationList' }),
+  },
+  disableIntegration: action('disable', 'Disable: the token answers 401; IntegrationDisabled'),
+  enableIntegration: action('enable', 'Enable a disabled integration; IntegrationEnabled'),
+  cancelIntegration: action('cancel', 'Cancel: the token answers 401; IntegrationCanceled'),
+  reinstateIntegration: action('reinstate', 'Reinstate a canceled integration; IntegrationReinstated'),
+  regenerateIntegrationKey: {
+    method: 'POST', path: '/integrations/:IntegrationId/regenerate-key', summary: 'A new access token, working at once; the old one answers 401; IntegrationApiKeyCreated',
+    params: IntegrationParams, response: Connection,
+  },
+  deleteIntegration: {
+    method: 'DELETE', path: '/integrations/:IntegrationId', summary: "Delete: the token answers 401 for good; the enterprise's data stays; IntegrationDeleted",
+    params: IntegrationParams, response: Integration,
+  },
+} satisfies Record<string, ControlEndpoint>;

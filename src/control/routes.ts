@@ -19,6 +19,7 @@ import type { Journal } from './journal.ts';
 import { allChainIds, loadSnapshot, resetChains, saveSnapshot } from './snapshots.ts';
 import type { Deliverer } from '../events/deliverer.ts';
 import { registerFrontDesk } from './front-desk.ts';
+import { registerIntegrationControl } from './integrations.ts';
 import { registerWebhookControl } from './webhooks.ts';
 
 export interface ControlPlaneOptions {
@@ -172,6 +173,7 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
     }
     registerWebhookControl(control, { store, deliverer: options.deliverer });
     registerFrontDesk(control, { store });
+    registerIntegrationControl(control, { store, deliverer: options.deliverer });
   });
 
   const consoleFiles: Record<string, [string, string]> = {

@@ -8,12 +8,22 @@ import type { Deliverer } from '../events/deliverer.ts';
 import { invalidParameter, unknownRecord } from '../loyalty/errors.ts';
 import type { Store } from '../store/connect.ts';
 import * as outbox from '../store/outbox.ts';
+import { tokenHint } from '../tenancy/integrations.ts';
 import { registerEndpoints } from './endpoints.ts';
 import { eventControlEndpoints as e } from './events-contract.ts';
 
 export interface WebhookControlOptions {
   readonly store: Store;
   readonly deliverer: Deliverer;
+}
+
+/** An Integration Webhook carries a token (AccessToken, ApiKey): shown here only as a hint. */
+function shownPayload(message: outbox.WebhookMessageRecord): unknown {
+  const payload = JSON.parse(message.payload) as { Data?: Record<string, unknown> };
+  if (message.kind !== 'Integration' || !payload.Data) return payload;
+  const data = { ...payload.Data };
+  for (const field of ['AccessToken', 'ApiKey']) if (typeof data[field] === 'string') data[field] = tokenHint(data[field] as string);
+  return { ...payload, Data: data };
 }
 
 const toMessage = (message: outbox.WebhookMessageRecord) => ({
@@ -26,7 +36,7 @@ const toMessage = (message: outbox.WebhookMessageRecord) => ({
   LastError: message.lastError,
   NextAttemptUtc: message.state === 'Pending' ? message.nextAttemptUtc : null,
   CreatedUtc: message.createdUtc,
-  Payload: JSON.parse(message.payload) as unknown,
+  Payload: shownPayload(message),
 });
 
 const toEndpoints = (client: outbox.ClientEndpoints) => ({

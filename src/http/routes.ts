@@ -57,7 +57,7 @@ const errorStatuses = [400, 401, 403, 408, 409, 413, 429, 500] as const;
 
 export function registerOperationRoutes(app: FastifyInstance, options: RouteOptions): void {
   const { store, rateWindows, requestTimeoutMs, faults, answers } = options;
-  const preValidation: preValidationHookHandler[] = [authenticationHook(store.db)];
+  const preValidation: preValidationHookHandler[] = [authenticationHook(store.db, () => store.changeMark())];
   if (rateWindows) preValidation.push(rateLimitHook(rateWindows));
 
   for (const [name, declaration] of Object.entries(operations)) {

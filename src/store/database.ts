@@ -40,6 +40,12 @@ export interface AccessTokenTable {
   is_enabled: number;
   /** Null for tokens stored before integrations had ids: the id derived from the token hash stands. */
   integration_id: string | null;
+  /** Enabled | Disabled | Canceled | Deleted: only an Enabled integration's token authenticates. */
+  integration_state: Generated<string>;
+  created_utc: string | null;
+  deleted_utc: string | null;
+  /** `C66E…453D`: the first and last four characters of the token, to tell tokens apart. */
+  token_hint: string | null;
 }
 
 export interface AccessTokenEnterpriseTable {

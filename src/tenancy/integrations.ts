@@ -10,3 +10,9 @@ export function derivedIntegrationId(accessTokenHash: string): string {
 }
 
 export const integrationIdOf = (accessTokenHash: string, stored: string | null): string => stored ?? derivedIntegrationId(accessTokenHash);
+
+/** `C66E…453D`: enough to tell tokens apart, never the token. */
+export const tokenHint = (token: string): string => (token.length > 12 ? `${token.slice(0, 4)}…${token.slice(-4)}` : '…');
+
+export const integrationStates = ['Enabled', 'Disabled', 'Canceled', 'Deleted'] as const;
+export type IntegrationState = (typeof integrationStates)[number];

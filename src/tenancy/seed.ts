@@ -10,7 +10,7 @@ import { AcceptedCurrency, Address, Pricing } from '../contract/configuration.ts
 import type { Database } from '../store/database.ts';
 import * as store from '../store/tenancy.ts';
 import { webhookUrlProblem } from '../contract/webhooks.ts';
-import { derivedIntegrationId } from './integrations.ts';
+import { derivedIntegrationId, tokenHint } from './integrations.ts';
 import { hashToken } from './tokens.ts';
 
 const Id = Type.String({ format: 'uuid' });
@@ -183,7 +183,7 @@ export async function applyTenancySeed(
       await store.upsertAccessToken(trx, {
         tokenHash, clientTokenHash: hashToken(token.ClientToken), isPortfolio: token.IsPortfolio ?? false,
         isEnabled: token.IsEnabled ?? true, portfolioEnterpriseId: portfolioId, enterpriseIds,
-        integrationId: token.IntegrationId?.toLowerCase() ?? derivedIntegrationId(tokenHash),
+        integrationId: token.IntegrationId?.toLowerCase() ?? derivedIntegrationId(tokenHash), tokenHint: tokenHint(token.AccessToken), createdUtc: stamp,
       });
     }
     if (applyAccounts) await applyAccounts(trx, seed, stamp, refuse);
