@@ -75,3 +75,61 @@ describe('the front desk and deliveries in a browser', () => {
     }
   }, 60_000);
 });
+
+describe('integrations in a browser', () => {
+  it('connects a property: the receiver gets IntegrationCreated and the token shown once answers configuration/get', async () => {
+    const t = await startTestApp(dialects[0]!, { CONTROL_API: 'on', WEBHOOK_BATCH_MS: '50' });
+    const receiver = await startReceiver();
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    const set = await fetch(`${origin}/_connector/webhooks/endpoints`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ClientToken: gross.ClientToken, IntegrationWebhookUrl: `${receiver.url}/integrations` }),
+    });
+    expect(set.status).toBe(200);
+    if (!chromiumPath) {
+      expect((await fetch(`${origin}/console/events`)).status).toBe(200);
+      await t.close();
+      await receiver.close();
+      return;
+    }
+    const browser = await launchChromium(chromiumPath);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`${origin}/console/events`);
+      await page.getByRole('tab', { name: 'Integrations' }).click();
+      const form = page.locator('#connect-form');
+      await form.locator('input[name="ClientToken"]').fill(gross.ClientToken);
+      await form.locator('input[name="Name"]').fill('Browser Bay Hotel');
+      await form.getByRole('button', { name: 'Connect' }).click();
+      const token = await page.locator('#new-token-value').innerText({ timeout: 15_000 });
+      const [request] = await receiver.waitFor(1);
+      expect(request!.body).toMatchObject({ Action: 'IntegrationCreated', Data: { AccessToken: token, Enterprise: { Name: 'Browser Bay Hotel' }, IsEnabled: true } });
+      const integrationId = request!.body.Data.Integration.Id;
+      const row = page.locator(`#integrations tr[data-id="${integrationId}"]`);
+      await row.waitFor();
+      expect(await row.innerText()).toContain(`${token.slice(0, 4)}…${token.slice(-4)}`);
+      expect(await page.locator('#integrations table').innerText()).not.toContain(token);
+      await page.screenshot({ path: join(artifactsDirectory, 'console-integrations.png') });
+      const configuration = await fetch(`${origin}/api/connector/v1/configuration/get`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ClientToken: gross.ClientToken, AccessToken: token, Client: 'browser test' }),
+      });
+      expect(configuration.status).toBe(200);
+      // Disable from the console: the token is refused, the receiver told.
+      await row.getByRole('button', { name: 'Disable' }).click();
+      await page.locator(`#integrations tr[data-id="${integrationId}"][data-state="Disabled"]`).waitFor({ timeout: 15_000 });
+      const [, disabled] = await receiver.waitFor(2);
+      expect(disabled!.body).toEqual({ Action: 'IntegrationDisabled', Data: { Integration: { Id: integrationId, Name: 'Are you ready to integrate with Mews?' } } });
+      const refused = await fetch(`${origin}/api/connector/v1/configuration/get`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ClientToken: gross.ClientToken, AccessToken: token, Client: 'browser test' }),
+      });
+      expect(refused.status).toBe(401);
+    } finally {
+      await browser.close();
+      await t.close();
+      await receiver.close();
+    }
+  }, 60_000);
+});

@@ -1,5 +1,6 @@
 // The hotel staff's views: the front desk (add and edit a customer: the same events as the API), the
-// webhook deliveries (payload, state, attempts, last answer, redeliver) and the clients' endpoints.
+// webhook deliveries (payload, state, attempts, last answer, redeliver), the clients' endpoints, and the
+// integrations (connect a property, then disable, enable, cancel, reinstate, rotate the key, delete).
 // Each view is one self-contained function over the control plane under /_connector/.
 'use strict';
 (() => {
@@ -164,7 +165,73 @@
     await refresh();
   }
 
-  const views = { 'front-desk': frontDeskView, deliveries: deliveriesView, endpoints: endpointsView };
+  async function integrationsView() {
+    const section = $('#integrations');
+    const list = element('div');
+    // A new token is shown here once, never again: the server keeps only a hint of it.
+    const shown = element('p', { id: 'new-token', hidden: true });
+    const refresh = async () => {
+      const { Integrations } = await control('GET', '/integrations');
+      list.replaceChildren(table(['Name', 'State', 'AccessToken', 'EnterpriseIds', 'ChainIds', 'CreatedUtc', 'IntegrationId'], Integrations, (tr, integration) => {
+        tr.dataset.id = integration.IntegrationId;
+        tr.dataset.state = integration.State;
+        const actions = element('td');
+        const act = (label, method, path) => {
+          const button = element('button', { type: 'button', textContent: label });
+          button.addEventListener('click', async () => {
+            try {
+              const answer = await control(method, `/integrations/${integration.IntegrationId}${path}`);
+              if (answer.AccessToken && path === '/regenerate-key') showToken(answer.AccessToken, 'New key');
+              else say(`${label}: ${integration.IntegrationId} is ${answer.State}.`);
+              await refresh();
+            } catch (error) {
+              say(error.message, true);
+            }
+          });
+          actions.append(button);
+        };
+        if (integration.State === 'Enabled') act('Disable', 'POST', '/disable');
+        if (integration.State === 'Disabled') act('Enable', 'POST', '/enable');
+        if (integration.State === 'Enabled' || integration.State === 'Disabled') act('Cancel', 'POST', '/cancel');
+        if (integration.State === 'Canceled') act('Reinstate', 'POST', '/reinstate');
+        if (integration.State !== 'Deleted') {
+          act('Rotate key', 'POST', '/regenerate-key');
+          act('Delete', 'DELETE', '');
+        }
+        tr.append(actions);
+      }));
+    };
+    const showToken = (token, label) => {
+      shown.hidden = false;
+      shown.replaceChildren(`${label} (shown once, copy it now): `, element('code', { id: 'new-token-value', textContent: token }));
+    };
+    const form = element('form', { id: 'connect-form' },
+      element('strong', { textContent: 'Connect a property' }),
+      element('label', { textContent: 'ClientToken' }, element('input', { name: 'ClientToken', type: 'password', autocomplete: 'off' })),
+      element('label', { textContent: 'Existing EnterpriseId' }, element('input', { name: 'EnterpriseId', size: 36 })),
+      element('label', { textContent: 'or a new enterprise: Name' }, element('input', { name: 'Name' })),
+      element('label', { textContent: 'in ChainId (empty: a new chain)' }, element('input', { name: 'ChainId', size: 36 })),
+      element('button', { type: 'submit', textContent: 'Connect' }));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const value = (name) => form.elements[name].value.trim() || null;
+      const body = { ClientToken: value('ClientToken') ?? '' };
+      if (value('EnterpriseId')) body.EnterpriseId = value('EnterpriseId');
+      else body.Enterprise = { Name: value('Name') ?? '', ChainId: value('ChainId') };
+      try {
+        const connected = await control('POST', '/integrations', body);
+        form.reset();
+        showToken(connected.AccessToken, `Connected ${connected.IntegrationId} (enterprise ${connected.EnterpriseId}); its access token`);
+        await refresh();
+      } catch (error) {
+        say(error.message, true);
+      }
+    });
+    section.replaceChildren(form, shown, list);
+    await refresh();
+  }
+
+  const views = { 'front-desk': frontDeskView, deliveries: deliveriesView, endpoints: endpointsView, integrations: integrationsView };
   let current = 'front-desk';
 
   async function show(view) {
