@@ -1,7 +1,7 @@
 // The client's webhook types and checks: a body the server really sent to a real receiver passes
 // parseGeneralWebhook and the OpenAPI document's `webhooks` entry; a wrong one is refused naming the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerIdsOf, isGeneralWebhook, parseGeneralWebhook, WebhookPayloadError, type GeneralWebhookMessage } from '../../src/client/index.ts';
+import { customerIdsOf, isGeneralWebhook, isIntegrationWebhook, parseGeneralWebhook, parseIntegrationWebhook, WebhookPayloadError, type GeneralWebhookMessage } from '../../src/client/index.ts';
 import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
 import { webhookErrors } from '../helpers/openapi.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
@@ -55,5 +55,51 @@ describe('parseGeneralWebhook', () => {
     expect(() => parseGeneralWebhook(body)).toThrow(`Invalid webhook body: ${path} `);
     expect(isGeneralWebhook(body)).toBe(false);
     expect(webhookErrors('GeneralWebhook', body).length).toBeGreaterThan(0);
+  });
+});
+
+describe('parseIntegrationWebhook', () => {
+  const integration = { Id: '9e5e84e9-974d-4f16-9662-ab2200f27cb1', Name: 'WebhookTEST' };
+  const published = {
+    Action: 'IntegrationCreated',
+    Data: {
+      Enterprise: { Id: '8865aa96-f62d-4f9b-a912-ab2100f60f42', Name: 'Sample Chain Hotel 1' },
+      Service: { Id: '9745ce3a-8dbb-4cc0-a550-55f9ff67b242', Name: 'Accommodation' },
+      Requestor: null, AccessToken: '9E5E84E9974D4F169662AB2200F27CB1-00B343A0DDA725CACAC028E38E3EABF',
+      CreatedUtc: '2019-12-13T14:42:52Z', IsEnabled: true, Integration: integration,
+    },
+  };
+
+  it('accepts the published example and every action, narrowing by Action', () => {
+    const bodies = [
+      published,
+      ...['IntegrationEnabled', 'IntegrationDisabled', 'IntegrationCanceled', 'IntegrationReinstated'].map((Action) => ({ Action, Data: { Integration: integration } })),
+      { Action: 'IntegrationDeleted', Data: { DeletedUtc: '2019-12-13T14:42:52Z', Integration: integration } },
+      { Action: 'IntegrationApiKeyCreated', Data: { Integration: integration, ApiKey: 'NEW-KEY' } },
+    ];
+    const seen = bodies.map((body) => {
+      expect(webhookErrors('IntegrationWebhook', body)).toEqual([]);
+      const message = parseIntegrationWebhook(body);
+      switch (message.Action) {
+        case 'IntegrationCreated': return message.Data.AccessToken;
+        case 'IntegrationApiKeyCreated': return message.Data.ApiKey;
+        case 'IntegrationDeleted': return message.Data.DeletedUtc;
+        default: return message.Action;
+      }
+    });
+    expect(seen).toEqual([published.Data.AccessToken, 'IntegrationEnabled', 'IntegrationDisabled', 'IntegrationCanceled', 'IntegrationReinstated', '2019-12-13T14:42:52Z', 'NEW-KEY']);
+  });
+
+  it.each([
+    ['Action', { Action: 'IntegrationExploded', Data: { Integration: integration } }],
+    ['Data', { Action: 'IntegrationEnabled' }],
+    ['Data.Integration.Id', { Action: 'IntegrationEnabled', Data: { Integration: { Id: 'x', Name: 'n' } } }],
+    ['Data.AccessToken', { ...published, Data: { ...published.Data, AccessToken: undefined } }],
+    ['Data.ApiKey', { Action: 'IntegrationApiKeyCreated', Data: { Integration: integration } }],
+    ['Data.DeletedUtc', { Action: 'IntegrationDeleted', Data: { Integration: integration } }],
+  ])('refuses a body with a bad %s, naming it', (path, body) => {
+    expect(() => parseIntegrationWebhook(body)).toThrow(`Invalid webhook body: ${path} `);
+    expect(isIntegrationWebhook(body)).toBe(false);
+    expect(webhookErrors('IntegrationWebhook', body).length).toBeGreaterThan(0);
   });
 });
