@@ -118,4 +118,32 @@ describe.concurrent('webhooks across SIGKILL and restart', () => describe.each(d
       await receiver.close();
     }
   }, 120_000);
+
+  it('SIGTERM lets an attempt in flight finish and record its outcome', async () => {
+    const databaseUrl = await dialect.persistentDatabaseUrl();
+    const receiver = await startReceiver();
+    try {
+      // Answers 200 after 1.5 s: the attempt is in flight when the server is told to stop.
+      receiver.behave((_request, _index, response) => void setTimeout(() => response.writeHead(200).end(), 1500));
+      let server = await startServer(databaseUrl, { WEBHOOK_BATCH_MS: '50' });
+      servers.push(server);
+      expect((await post(`${server.base}/_connector/webhooks/endpoints`, { ClientToken: gross.ClientToken, GeneralWebhookUrl: `${receiver.url}/slow` })).status).toBe(200);
+      const added = await post(`${server.base}/api/connector/v1/customers/add`, { ...gross, LastName: 'Graceful', OverwriteExisting: false });
+      expect(added.status).toBe(200);
+      await receiver.waitFor(1);
+      const exited = once(server.child, 'exit');
+      server.child.kill('SIGTERM');
+      const [code] = await exited;
+      expect(code).toBe(0);
+      server = await startServer(databaseUrl, { WEBHOOK_BATCH_MS: '50' });
+      servers.push(server);
+      const log = await (await fetch(`${server.base}/_connector/webhooks`)).json() as { Messages: { State: string; Attempts: number; LastStatus: number }[] };
+      expect(log.Messages).toEqual([expect.objectContaining({ State: 'Delivered', Attempts: 1, LastStatus: 200 })]);
+      await sleep(300);
+      expect(receiver.received).toHaveLength(1);
+      await kill(server);
+    } finally {
+      await receiver.close();
+    }
+  }, 60_000);
 }));

@@ -44,6 +44,28 @@ describe.each(dialects)('webhook endpoints in the tenancy file ($name)', (dialec
     }
   });
 
+  it('resets and snapshot loads write customers without sending events', async () => {
+    const receiver = await startReceiver();
+    try {
+      t = await startTestApp(dialect, { CONTROL_API: 'on', WEBHOOK_BATCH_MS: '30' }, { extraSeeds: [seed(`${receiver.url}/seeded`)] });
+      const added = await t.call('customers/add', { ...tokens, LastName: 'Before snapshot', OverwriteExisting: false });
+      await receiver.waitFor(1);
+      const snapshot = await t.app.inject({ method: 'GET', url: `/_connector/snapshot?ChainId=${chainId}` });
+      expect(snapshot.statusCode).toBe(200);
+      expect(snapshot.body).toContain(added.body.Id);
+      const reset = await t.app.inject({ method: 'POST', url: '/_connector/reset', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ ChainId: chainId }) });
+      expect(reset.statusCode).toBe(200);
+      const loaded = await t.app.inject({ method: 'POST', url: '/_connector/snapshot', headers: { 'content-type': 'application/json' }, payload: snapshot.body });
+      expect(loaded.statusCode).toBe(200);
+      const back = await t.call('customers/getAll', { ...tokens, CustomerIds: [added.body.Id], Extent: { Customers: true }, Limitation: { Count: 1 } });
+      expect(back.body.Customers).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it.each([
     ['an ftp URL', 'ftp://example.com/hook', 'must be an absolute http or https URL'],
     ['a relative URL', 'hooks/relative', 'must be an absolute http or https URL'],
