@@ -10,7 +10,7 @@ export type WebhookKind = 'General' | 'Integration';
 export type MessageState = 'Pending' | 'Delivered' | 'Discarded';
 
 /** An integration whose scope covers a chain, with its client's endpoint for the kind asked. */
-export interface EventTarget {
+export interface GeneralTarget {
   readonly clientTokenHash: string;
   readonly accessTokenHash: string;
   readonly integrationId: string | null;
@@ -20,7 +20,7 @@ export interface EventTarget {
 }
 
 /** Enabled integrations of enabled clients with a GeneralWebhookUrl whose enabled enterprises include one of this chain. */
-export async function generalTargetsOfChain(db: Kysely<Database>, chainId: string): Promise<EventTarget[]> {
+export async function generalTargetsOfChain(db: Kysely<Database>, chainId: string): Promise<GeneralTarget[]> {
   const rows = await db.selectFrom('access_tokens')
     .innerJoin('clients', 'clients.token_hash', 'access_tokens.client_token_hash')
     .innerJoin('access_token_enterprises', 'access_token_enterprises.access_token_hash', 'access_tokens.token_hash')
@@ -202,13 +202,6 @@ export async function redeliverMessage(db: Kysely<Database>, id: string, now: st
 export async function forgetFinishedMessages(db: Kysely<Database>): Promise<number> {
   const result = await db.deleteFrom('webhook_messages').where('state', 'in', ['Delivered', 'Discarded']).executeTakeFirst();
   return Number(result.numDeletedRows);
-}
-
-export async function countMessages(db: Kysely<Database>): Promise<Record<MessageState, number>> {
-  const rows = await db.selectFrom('webhook_messages').select(['state', db.fn.countAll<number>().as('count')]).groupBy('state').execute();
-  const counts: Record<MessageState, number> = { Pending: 0, Delivered: 0, Discarded: 0 };
-  for (const row of rows) counts[row.state as MessageState] = Number(row.count);
-  return counts;
 }
 
 export interface ClientEndpoints {
