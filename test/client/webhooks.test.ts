@@ -1,7 +1,7 @@
 // The client's webhook types and checks: a body the server really sent to a real receiver passes
 // parseGeneralWebhook and the OpenAPI document's `webhooks` entry; a wrong one is refused naming the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerIdsOf, isGeneralWebhook, isIntegrationWebhook, parseGeneralWebhook, parseIntegrationWebhook, WebhookPayloadError, type GeneralWebhookMessage } from '../../src/client/index.ts';
+import { createClient, customerIdsOf, isGeneralWebhook, isIntegrationWebhook, parseGeneralWebhook, parseIntegrationWebhook, WebhookPayloadError, type GeneralWebhookMessage } from '../../src/client/index.ts';
 import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
 import { webhookErrors } from '../helpers/openapi.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
@@ -31,6 +31,19 @@ describe.each(dialects)('webhook bodies in the typed client ($name)', (dialect) 
     const message: GeneralWebhookMessage = parseGeneralWebhook(request!.body);
     expect(isGeneralWebhook(request!.body)).toBe(true);
     expect(customerIdsOf(message)).toEqual([added.body.Id]);
+    // The integration's side: read the customer named, change it with customers/update; CustomerUpdated follows.
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const api = createClient({
+      baseUrl: `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`,
+      clientToken: gross.ClientToken, accessToken: gross.AccessToken, client: 'webhook client tests',
+    });
+    const [customerId] = customerIdsOf(message);
+    const read = await api.customers.getAll({ CustomerIds: [customerId!], Extent: { Customers: true }, Limitation: { Count: 1 } });
+    expect(read.Customers[0]!.LastName).toBe('Typed');
+    const updated = await api.customers.update({ CustomerId: customerId!, LoyaltyCode: 'TYPED-1' });
+    expect(updated.LoyaltyCode).toBe('TYPED-1');
+    const [, second] = await receiver.waitFor(2);
+    expect(parseGeneralWebhook(second!.body).Events).toEqual([{ Discriminator: 'CustomerUpdated', Value: { Id: customerId } }]);
     const kinds = message.Events.map((event) => {
       switch (event.Discriminator) {
         case 'CustomerAdded': return 'added';
