@@ -44,6 +44,27 @@ describe.each(dialects)('webhook endpoints in the tenancy file ($name)', (dialec
     }
   });
 
+  it('keeps a regenerated key and a deleted integration as they are when the file is applied again', async () => {
+    const databaseUrl = await dialect.persistentDatabaseUrl();
+    const env = { CONTROL_API: 'on', DATABASE_URL: databaseUrl };
+    const file = seed('https://integration.example.com/hook');
+    const second = { AccessToken: 'EVENTS-SEED-ACCESS-2', ClientToken: tokens.ClientToken, EnterpriseIds: [enterpriseId] };
+    file.AccessTokens.push(second as (typeof file.AccessTokens)[number]);
+    t = await startTestApp(dialect, env, { extraSeeds: [file] });
+    const rekeyed = await t.app.inject({ method: 'POST', url: `/_connector/integrations/${integrationId}/regenerate-key` });
+    expect(rekeyed.statusCode).toBe(200);
+    const newToken = rekeyed.json().AccessToken;
+    const listed = (await t.app.inject({ method: 'GET', url: '/_connector/integrations' })).json().Integrations;
+    const secondId = listed.find((i: any) => i.AccessToken === 'EVEN…SS-2').IntegrationId;
+    expect((await t.app.inject({ method: 'DELETE', url: `/_connector/integrations/${secondId}` })).statusCode).toBe(200);
+    await t.close();
+
+    t = await startTestApp(dialect, env, { extraSeeds: [file] });
+    expect((await t.call('configuration/get', tokens)).status).toBe(401);
+    expect((await t.call('configuration/get', { ...tokens, AccessToken: newToken })).status).toBe(200);
+    expect((await t.call('configuration/get', { ...tokens, AccessToken: second.AccessToken })).status).toBe(401);
+  });
+
   it('resets and snapshot loads write customers without sending events', async () => {
     const receiver = await startReceiver();
     try {
