@@ -140,6 +140,10 @@ export async function applyTenancySeed(
     const clients = seed.Clients ?? [];
     const tokens = seed.AccessTokens ?? [];
 
+    const integrationIds = tokens.map((t) => t.IntegrationId?.toLowerCase());
+    integrationIds.forEach((id, i) => {
+      if (id && integrationIds.indexOf(id) !== i) refuse(`AccessTokens[${i}].IntegrationId is the IntegrationId of AccessTokens[${integrationIds.indexOf(id)}]`);
+    });
     clients.forEach((c, i) => {
       for (const field of ['GeneralWebhookUrl', 'IntegrationWebhookUrl'] as const) {
         const problem = typeof c[field] === 'string' ? webhookUrlProblem(c[field]) : undefined;

@@ -87,6 +87,12 @@ describe.each(dialects)('webhook endpoints in the tenancy file ($name)', (dialec
     }
   });
 
+  it('refuses two tokens with one IntegrationId at start, naming the entry', async () => {
+    const file = seed('https://integration.example.com/hook');
+    file.AccessTokens.push({ AccessToken: 'EVENTS-SEED-ACCESS-TWIN', ClientToken: tokens.ClientToken, EnterpriseIds: [enterpriseId], IntegrationId: integrationId.toUpperCase() });
+    await expect(startTestApp(dialect, {}, { extraSeeds: [file] })).rejects.toThrow('seed 0: AccessTokens[1].IntegrationId is the IntegrationId of AccessTokens[0]');
+  });
+
   it.each([
     ['an ftp URL', 'ftp://example.com/hook', 'must be an absolute http or https URL'],
     ['a relative URL', 'hooks/relative', 'must be an absolute http or https URL'],
