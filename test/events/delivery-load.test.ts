@@ -37,7 +37,7 @@ describe.each(dialects.filter((dialect) => dialect.name === 'postgres'))('two in
     await setEndpoint(apps[0]!, `${receiver.url}/shared`);
     const ids: string[] = [];
     await Promise.all([0, 1].map(async (instance) => {
-      for (let i = 0; i < 120; i++) {
+      for (let i = 0; i < 150; i++) {
         const added = await apps[instance]!.call('customers/add', { ...gross, LastName: `Instance ${instance} #${i}`, OverwriteExisting: false });
         expect(added.status).toBe(200);
         ids.push(added.body.Id);
