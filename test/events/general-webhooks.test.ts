@@ -1,6 +1,7 @@
 // General Webhooks through HTTP with real receivers (CONTRACT §7.1, 7.2, 7.4, 7.5): a customer added
 // or updated through the API or the front desk reaches every integration of its chain, once, in one
 // message; failures are retried, discarded after WEBHOOK_ATTEMPTS, redeliverable; redirects followed;
+// a hang, a refused connection, a DNS failure and a 10 MB answer fail the attempt cleanly;
 // a request that fails emits nothing; endpoint URLs are validated and never shown whole.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherGeneralMessages } from '../../src/events/messages.ts';
@@ -206,6 +207,8 @@ describe.each(dialects)('General Webhooks ($name)', (dialect) => {
       ['/hang', (m) => m.LastError === 'no answer within 700 ms'],
       ['/huge', (m) => m.LastStatus === 500 && m.LastError === 'answered 500'],
       ['refused', (m) => /^connection failed \(ECONNREFUSED\)$/.test(m.LastError)],
+      // The .invalid top-level domain never resolves (RFC 6761).
+      ['dns', (m) => /^DNS lookup failed \((ENOTFOUND|EAI_AGAIN)\)$/.test(m.LastError) && m.Url === 'http://receiver.invalid/hook'],
     ];
     // A port that was just free: nothing listens there.
     const closed = await startReceiver();
@@ -213,7 +216,7 @@ describe.each(dialects)('General Webhooks ($name)', (dialect) => {
     await closed.close();
     try {
       for (const [path, check] of cases) {
-        await setEndpoint(gross.ClientToken, path === 'refused' ? refusedUrl : `${receiver.url}${path}`);
+        await setEndpoint(gross.ClientToken, path === 'refused' ? refusedUrl : path === 'dns' ? 'http://receiver.invalid/hook?token=x' : `${receiver.url}${path}`);
         const id = await addCustomer(gross);
         const message = await until(path, async () => (await messagesOf(id)).find((m: any) => m.Attempts >= 1 && !m.Url.includes('test-client')));
         expect(check(message), `${path}: ${JSON.stringify(message)}`).toBe(true);
