@@ -45,4 +45,18 @@ describe.each(dialects)('webhook URL secrecy ($name)', (dialect) => {
     expect(log).not.toContain(secret);
     for (const answer of answers) expect(answer).not.toContain(secret);
   });
+
+  it('guards the event and integration endpoints with ADMIN_TOKEN like the rest of the control plane', async () => {
+    const guarded = await startTestApp(dialect, { CONTROL_API: 'on', ADMIN_TOKEN: 'admin-secret' });
+    try {
+      for (const [method, url] of [['GET', '/_connector/webhooks'], ['GET', '/_connector/webhooks/endpoints'], ['GET', '/_connector/integrations'], ['POST', '/_connector/integrations'], ['GET', '/_connector/simulation']] as const) {
+        const refused = await guarded.app.inject({ method, url, ...(method === 'POST' ? { payload: '{}', headers: { 'content-type': 'application/json' } } : {}) });
+        expect(refused.statusCode, `${method} ${url}`).toBe(401);
+      }
+      const allowed = await guarded.app.inject({ method: 'GET', url: '/_connector/integrations', headers: { authorization: 'Bearer admin-secret' } });
+      expect(allowed.statusCode).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
 });
