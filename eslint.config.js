@@ -1,18 +1,19 @@
 // ESLint (flat config): the recommended JavaScript and TypeScript rules, and the layers of src/ as
 // import restrictions, one block per folder. Imports point down: http -> control -> loyalty ->
-// tenancy -> store, all onto contract; the client may only import contract types.
+// events -> tenancy -> store, all onto contract; the client may only import contract types.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Which layers (folders of src/) each layer may not import. The files at the top of src/ may import any. */
 const forbidden = {
-  contract: ['store', 'tenancy', 'loyalty', 'control', 'http', 'client'],
-  store: ['tenancy', 'loyalty', 'control', 'http', 'client'],
-  tenancy: ['loyalty', 'control', 'http', 'client'],
+  contract: ['store', 'tenancy', 'events', 'loyalty', 'control', 'http', 'client'],
+  store: ['tenancy', 'events', 'loyalty', 'control', 'http', 'client'],
+  tenancy: ['events', 'loyalty', 'control', 'http', 'client'],
+  events: ['loyalty', 'control', 'http', 'client'],
   loyalty: ['control', 'http', 'client'],
   control: ['http', 'client'],
   http: ['client'],
-  client: ['store', 'tenancy', 'loyalty', 'control', 'http'],
+  client: ['store', 'tenancy', 'events', 'loyalty', 'control', 'http'],
 };
 /** Business rules, storage and the wire run without Fastify. */
 const withoutFastify = new Set(['contract', 'store', 'tenancy', 'loyalty']);

@@ -22,6 +22,7 @@ import { applyAccountsSeed } from './loyalty/accounts-seed.ts';
 import { FaultInjector } from './control/faults.ts';
 import { Journal, registerJournal } from './control/journal.ts';
 import { registerControlPlane } from './control/routes.ts';
+import { Deliverer } from './events/deliverer.ts';
 import { demoTenancy, demoTenancySource } from './tenancy/demo.ts';
 import { applyTenancySeed, readTenancySeed, type TenancySeed } from './tenancy/seed.ts';
 
@@ -55,7 +56,12 @@ export const redactedPaths = [
   'req.body.ClientToken', 'req.body.AccessToken',
   'body.ClientToken', 'body.AccessToken',
   '*.ClientToken', '*.AccessToken',
+  // Webhook URLs carry the receiver's shared secret.
+  'req.body.GeneralWebhookUrl', 'req.body.IntegrationWebhookUrl', '*.GeneralWebhookUrl', '*.IntegrationWebhookUrl',
 ];
+
+/** Webhook attempts in flight at once, per instance. */
+export const webhookConcurrency = 8;
 
 /** The Fastify instance's own settings: logging without secrets, server limits, strict validation. */
 function serverOptions(settings: Settings, dependencies: AppDependencies): FastifyServerOptions {
@@ -112,7 +118,7 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   // request limit, faults (preValidation), answer cache (preHandler, and onSend to keep an answer),
   // transaction, handler, serialization (the route itself, http/routes.ts).
   app.register(async (api) => {
-    api.addHook('preValidation', authenticationHook(store.db));
+    api.addHook('preValidation', authenticationHook(store.db, () => store.changeMark()));
     if (rateWindows) api.addHook('preValidation', rateLimitHook(rateWindows));
     if (faults) api.addHook('preValidation', faultInjectionHook(faults));
     if (answers) registerAnswerCache(api, answers);
@@ -121,6 +127,13 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
       serialization: serializeAnswer,
     });
   });
+  // Webhook delivery runs beside the server, off the request path, from ready to close.
+  const deliverer = new Deliverer(store.db, {
+    batchMs: settings.webhookBatchMs, retryDelayMs: settings.webhookRetryDelayMs, attempts: settings.webhookAttempts,
+    timeoutMs: settings.webhookTimeoutMs, concurrency: webhookConcurrency,
+  }, app.log);
+  app.addHook('onReady', async () => deliverer.start());
+  app.addHook('onClose', async () => deliverer.stop());
   if (faults) {
     app.register(registerControlPlane, {
       store: dependencies.store,
@@ -128,6 +141,7 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
       faults,
       journal,
       adminToken: settings.adminToken,
+      deliverer,
     });
   }
   return app;

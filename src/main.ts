@@ -31,6 +31,9 @@ Options (each overrides its environment variable):
   --request-timeout <ms>  ${settingNames.requestTimeout} default 30000
   --answer-cache <size>   ${settingNames.answerCache}   default 64mb of getAll answers kept until the next write (SQLite); "off" disables
   -h, --help              Show this help
+
+Webhook delivery (environment only): WEBHOOK_BATCH_MS (1000), WEBHOOK_RETRY_DELAY_MS (120000),
+WEBHOOK_ATTEMPTS (5), WEBHOOK_TIMEOUT_MS (5000).
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -34,6 +34,11 @@ export interface Settings {
   readonly journalSize: number;
   /** Memory for answers of repeatable reads kept until the next write (SQLite only); 0 turns it off. */
   readonly answerCacheBytes: number;
+  /** Webhook delivery: how long events gather into one message, the first retry delay (doubling), attempts, timeout of one. */
+  readonly webhookBatchMs: number;
+  readonly webhookRetryDelayMs: number;
+  readonly webhookAttempts: number;
+  readonly webhookTimeoutMs: number;
 }
 
 export class SettingsError extends Error {}
@@ -54,6 +59,10 @@ export const settingNames = {
   adminToken: 'ADMIN_TOKEN',
   journalSize: 'JOURNAL_SIZE',
   answerCache: 'ANSWER_CACHE',
+  webhookBatchMs: 'WEBHOOK_BATCH_MS',
+  webhookRetryDelayMs: 'WEBHOOK_RETRY_DELAY_MS',
+  webhookAttempts: 'WEBHOOK_ATTEMPTS',
+  webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
 } as const;
 
 const defaults = {
@@ -67,6 +76,10 @@ const defaults = {
   databasePoolSize: '10',
   statementTimeout: '30000',
   answerCache: '64mb',
+  webhookBatchMs: '1000',
+  webhookRetryDelayMs: '120000',
+  webhookAttempts: '5',
+  webhookTimeoutMs: '5000',
 };
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -131,6 +144,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     controlApi: parseSwitch(settingNames.controlApi, pick('controlApi')) ?? pick('tenantsFile') === undefined,
     adminToken: pick('adminToken'),
     answerCacheBytes: /^\s*(off|0)\s*$/i.test(pick('answerCache') ?? '') ? 0 : parseByteSize(settingNames.answerCache, pick('answerCache', defaults.answerCache)!),
+    webhookBatchMs: parsePositiveInteger(settingNames.webhookBatchMs, pick('webhookBatchMs', defaults.webhookBatchMs)!, 3_600_000),
+    webhookRetryDelayMs: parsePositiveInteger(settingNames.webhookRetryDelayMs, pick('webhookRetryDelayMs', defaults.webhookRetryDelayMs)!, 86_400_000),
+    webhookAttempts: parsePositiveInteger(settingNames.webhookAttempts, pick('webhookAttempts', defaults.webhookAttempts)!, 100),
+    webhookTimeoutMs: parsePositiveInteger(settingNames.webhookTimeoutMs, pick('webhookTimeoutMs', defaults.webhookTimeoutMs)!, 600_000),
     journalSize: /^0$/.test(pick('journalSize') ?? '') ? 0 : parsePositiveInteger(settingNames.journalSize, pick('journalSize', '500')!, 100_000),
   };
 }

@@ -5,6 +5,7 @@
 // but the platform `fetch` (the contract is imported for its types only).
 import type { Operations } from '../contract/index.ts';
 import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
+import type { GeneralWebhookMessage, IntegrationWebhookMessage } from '../contract/webhooks.ts';
 
 type OperationName = keyof Operations & string;
 type ResourceOf<N> = N extends `${infer R}/${string}` ? R : never;
@@ -203,4 +204,111 @@ export function createClient(options: ClientOptions): LoyaltyConnectorClient {
   const pages = (operation: string, request: { Limitation: { Count: number; Cursor?: string | null } }, callOptions?: CallOptions) =>
     walkPages(call, operation, request, callOptions);
   return resourceProxy(call, { call, pages }) as LoyaltyConnectorClient;
+}
+
+// What an integration receives: the webhook message types (from the same schemas as the server) and
+// functions that check a received body and narrow it. No run-time dependency: the checks are written
+// out here, and a failure names the path of the first field at fault.
+
+export type { GeneralWebhookMessage, IntegrationWebhookMessage };
+export type IntegrationWebhookAction = IntegrationWebhookMessage['Action'];
+export type GeneralWebhookEvent = GeneralWebhookMessage['Events'][number];
+export type GeneralEventDiscriminator = GeneralWebhookEvent['Discriminator'];
+
+export class WebhookPayloadError extends Error {
+  constructor(readonly path: string, reason: string) {
+    super(`Invalid webhook body: ${path} ${reason}`);
+    this.name = 'WebhookPayloadError';
+  }
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const generalDiscriminators: readonly string[] = ['CustomerAdded', 'CustomerUpdated'] satisfies GeneralEventDiscriminator[];
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function expectUuid(value: unknown, path: string): void {
+  if (typeof value !== 'string' || !uuid.test(value)) throw new WebhookPayloadError(path, 'must be a UUID.');
+}
+
+/**
+ * Checks a received General Webhook body (already parsed from JSON) and returns it typed; throws a
+ * WebhookPayloadError naming the field otherwise. Each event narrows by `Discriminator`.
+ */
+export function parseGeneralWebhook(body: unknown): GeneralWebhookMessage {
+  if (!isObject(body)) throw new WebhookPayloadError('body', 'must be a JSON object.');
+  expectUuid(body.EnterpriseId, 'EnterpriseId');
+  expectUuid(body.IntegrationId, 'IntegrationId');
+  if (!Array.isArray(body.Events) || body.Events.length === 0) throw new WebhookPayloadError('Events', 'must be a non-empty array.');
+  body.Events.forEach((event: unknown, index) => {
+    if (!isObject(event)) throw new WebhookPayloadError(`Events[${index}]`, 'must be an object.');
+    if (typeof event.Discriminator !== 'string' || !generalDiscriminators.includes(event.Discriminator)) {
+      throw new WebhookPayloadError(`Events[${index}].Discriminator`, `must be one of ${generalDiscriminators.join(', ')}.`);
+    }
+    if (!isObject(event.Value)) throw new WebhookPayloadError(`Events[${index}].Value`, 'must be an object.');
+    expectUuid(event.Value.Id, `Events[${index}].Value.Id`);
+  });
+  return body as unknown as GeneralWebhookMessage;
+}
+
+/** The same check as a type guard. */
+export function isGeneralWebhook(body: unknown): body is GeneralWebhookMessage {
+  try {
+    parseGeneralWebhook(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The distinct customers a message names: fetch each once with customers/getAll (CustomerIds). */
+export const customerIdsOf = (message: GeneralWebhookMessage): string[] => [...new Set(message.Events.map((event) => event.Value.Id))];
+
+const integrationReference = (value: unknown, path: string) => {
+  if (!isObject(value)) throw new WebhookPayloadError(path, 'must be an object.');
+  expectUuid(value.Id, `${path}.Id`);
+  if (typeof value.Name !== 'string') throw new WebhookPayloadError(`${path}.Name`, 'must be a string.');
+};
+const text = (value: unknown, path: string) => {
+  if (typeof value !== 'string' || value === '') throw new WebhookPayloadError(path, 'must be a non-empty string.');
+};
+const integrationData: Record<IntegrationWebhookAction, (data: Record<string, unknown>) => void> = {
+  IntegrationCreated: (data) => {
+    if (!isObject(data.Enterprise)) throw new WebhookPayloadError('Data.Enterprise', 'must be an object.');
+    expectUuid(data.Enterprise.Id, 'Data.Enterprise.Id');
+    text(data.Enterprise.Name, 'Data.Enterprise.Name');
+    if (data.Requestor !== null && data.Requestor !== undefined && !isObject(data.Requestor)) throw new WebhookPayloadError('Data.Requestor', 'must be an object or null.');
+    text(data.AccessToken, 'Data.AccessToken');
+    text(data.CreatedUtc, 'Data.CreatedUtc');
+    if (typeof data.IsEnabled !== 'boolean') throw new WebhookPayloadError('Data.IsEnabled', 'must be a boolean.');
+  },
+  IntegrationEnabled: () => {},
+  IntegrationDisabled: () => {},
+  IntegrationCanceled: () => {},
+  IntegrationReinstated: () => {},
+  IntegrationDeleted: (data) => text(data.DeletedUtc, 'Data.DeletedUtc'),
+  IntegrationApiKeyCreated: (data) => text(data.ApiKey, 'Data.ApiKey'),
+};
+
+/**
+ * Checks a received Integration Webhook body and returns it typed; narrow it with `switch (message.Action)`.
+ * Throws a WebhookPayloadError naming the field otherwise.
+ */
+export function parseIntegrationWebhook(body: unknown): IntegrationWebhookMessage {
+  if (!isObject(body)) throw new WebhookPayloadError('body', 'must be a JSON object.');
+  const check = typeof body.Action === 'string' ? integrationData[body.Action as IntegrationWebhookAction] : undefined;
+  if (!check) throw new WebhookPayloadError('Action', `must be one of ${Object.keys(integrationData).join(', ')}.`);
+  if (!isObject(body.Data)) throw new WebhookPayloadError('Data', 'must be an object.');
+  integrationReference(body.Data.Integration, 'Data.Integration');
+  check(body.Data);
+  return body as unknown as IntegrationWebhookMessage;
+}
+
+export function isIntegrationWebhook(body: unknown): body is IntegrationWebhookMessage {
+  try {
+    parseIntegrationWebhook(body);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,6 @@
-// customers: add (one customer at the top level of the body) and getAll — the documented subset of
-// the published customers operations that loyalty memberships need. Other published add fields are
-// accepted and ignored.
+// customers: add (one customer at the top level of the body), update and getAll — the documented
+// subset of the published customers operations that loyalty memberships need. Other published fields
+// are accepted and ignored.
 import { Type } from 'typebox';
 import { ActivityStates, Limitation, Nullable, OrNull, RequestBody, StringArray, TimeInterval, Uuid, UuidArray, demoAuthentication } from './common.ts';
 import { defineOperation } from './operation.ts';
@@ -71,6 +71,23 @@ export const customerOperations = {
       Email: OptionalText(255),
       Phone: OptionalText(255),
       LoyaltyCode: OptionalText(255),
+    }),
+    response: Customer,
+  }),
+  'customers/update': defineOperation({
+    example: { ...demoAuthentication, CustomerId: '35d4b117-4e60-44a3-9580-c582117eff98', FirstName: 'Thea', LastName: 'Carbone', Email: 'thea@quotidiano.example', Phone: '+39 06 555 5555' },
+    resource: 'customers',
+    action: 'update',
+    writes: true,
+    summary: 'Update customer',
+    request: RequestBody('CustomerUpdateParameters', {
+      ChainId: Nullable(Type.String({ format: 'uuid', description: 'Required with a portfolio access token, ignored otherwise.' })),
+      CustomerId: Type.String({ format: 'uuid', description: 'Unique identifier of the Customer to be updated.' }),
+      FirstName: Nullable(Type.String({ maxLength: 255, description: 'New first name; left intact when absent, null or empty.' })),
+      LastName: Nullable(Type.String({ maxLength: 255, description: 'New last name; left intact when absent, null or empty.' })),
+      Email: Nullable(Type.String({ maxLength: 255, description: 'New email; refused when another active customer of the chain has it.' })),
+      Phone: Nullable(Type.String({ maxLength: 255, description: 'New phone number.' })),
+      LoyaltyCode: Nullable(Type.String({ maxLength: 255, description: 'New loyalty code.' })),
     }),
     response: Customer,
   }),

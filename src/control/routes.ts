@@ -17,6 +17,10 @@ import { controlEndpoints, controlPrefix, type ControlEndpoint } from './contrac
 import type { FaultInjector, FaultRuleInput } from './faults.ts';
 import type { Journal } from './journal.ts';
 import { allChainIds, loadSnapshot, resetChains, saveSnapshot } from './snapshots.ts';
+import type { Deliverer } from '../events/deliverer.ts';
+import { registerFrontDesk } from './front-desk.ts';
+import { registerIntegrationControl } from './integrations.ts';
+import { registerWebhookControl } from './webhooks.ts';
 
 export interface ControlPlaneOptions {
   readonly store: Store;
@@ -24,6 +28,7 @@ export interface ControlPlaneOptions {
   readonly faults: FaultInjector;
   readonly journal: Journal | undefined;
   readonly adminToken: string | undefined;
+  readonly deliverer: Deliverer;
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -166,12 +171,17 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
         handler: async (request) => handlers[name](request),
       });
     }
+    registerWebhookControl(control, { store, deliverer: options.deliverer });
+    registerFrontDesk(control, { store });
+    registerIntegrationControl(control, { store, deliverer: options.deliverer });
   });
 
   const consoleFiles: Record<string, [string, string]> = {
     '/console': ['index.html', 'text/html; charset=utf-8'],
     '/console/console.js': ['console.js', 'text/javascript; charset=utf-8'],
     '/console/console.css': ['console.css', 'text/css; charset=utf-8'],
+    '/console/events': ['events.html', 'text/html; charset=utf-8'],
+    '/console/events.js': ['events.js', 'text/javascript; charset=utf-8'],
   };
   for (const [url, [file, type]] of Object.entries(consoleFiles)) {
     const content = await readFile(new URL(`./console/${file}`, import.meta.url), 'utf8');

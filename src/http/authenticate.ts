@@ -13,7 +13,7 @@ declare module 'fastify' {
   }
 }
 
-export function authenticationHook(db: Kysely<Database>) {
+export function authenticationHook(db: Kysely<Database>, changeMark?: () => string | undefined) {
   return async function authenticateRequest(request: FastifyRequest): Promise<void> {
     const body = request.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -22,7 +22,7 @@ export function authenticationHook(db: Kysely<Database>) {
     const { ClientToken, AccessToken } = body as Record<string, unknown>;
     if (typeof ClientToken !== 'string' || ClientToken === '') throw unauthorized('Missing ClientToken: every request must carry ClientToken, AccessToken and Client.');
     if (typeof AccessToken !== 'string' || AccessToken === '') throw unauthorized('Missing AccessToken: every request must carry ClientToken, AccessToken and Client.');
-    const result = await authenticate(db, ClientToken, AccessToken);
+    const result = await authenticate(db, ClientToken, AccessToken, changeMark);
     if (!result.ok) throw unauthorized(result.reason);
     request.principal = result.principal;
   };

@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { controlEndpoints, controlPrefix, type ControlEndpoint } from '../control/contract.ts';
+import { eventControlEndpoints, integrationControlEndpoints } from '../control/events-contract.ts';
+import { GeneralWebhookMessage, IntegrationWebhookMessage } from '../contract/webhooks.ts';
 import { ErrorBody } from '../contract/common.ts';
 import { operations } from '../contract/index.ts';
 import { operationPath, type OperationDeclaration } from '../contract/operation.ts';
@@ -104,7 +106,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       },
     };
   }
-  for (const endpoint of Object.values(controlEndpoints) as ControlEndpoint[]) {
+  for (const endpoint of [...Object.values(controlEndpoints), ...Object.values(eventControlEndpoints), ...Object.values(integrationControlEndpoints)] as ControlEndpoint[]) {
     const path = `${controlPrefix}${endpoint.path.replace(/:(\w+)/g, '{$1}')}`;
     const parameters = [
       ...Object.keys(((endpoint.params as { properties?: object } | undefined)?.properties) ?? {}).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
@@ -133,9 +135,40 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       description: 'The customer-loyalty surface of the hotel Connector API: loyalty programs, tiers and memberships, and the customers and companies they point at. Every response carries a Request-Id header.',
     },
     servers: [{ url: '/' }],
-    tags: [...[...resources].map((name) => ({ name })), { name: 'control', description: 'The control plane for testing integrations (CONTROL_API=on).' }],
+    tags: [...[...resources].map((name) => ({ name })), { name: 'control', description: 'The control plane for testing integrations (CONTROL_API=on).' }, { name: 'webhooks', description: 'What the server sends to the endpoints of an integration client.' }],
     paths,
+    webhooks: webhooksOf(components),
     components: { schemas: components },
+  };
+}
+
+/** What the server POSTs to an integration's endpoints (OpenAPI 3.1 `webhooks`). */
+function webhooksOf(components: Record<string, JsonSchema>): Record<string, unknown> {
+  const receipt = {
+    200: { description: 'Any 2xx delivers the message. 307 and 308 are followed (at most 3 hops).' },
+    default: { description: `Anything else, or no answer within WEBHOOK_TIMEOUT_MS, fails the attempt: it is retried after WEBHOOK_RETRY_DELAY_MS (doubling) until WEBHOOK_ATTEMPTS, then discarded.` },
+  };
+  return {
+    GeneralWebhook: {
+      post: {
+        operationId: 'webhook_general',
+        summary: 'General Webhook: CustomerAdded and CustomerUpdated',
+        description: "POSTed to the client's GeneralWebhookUrl for each integration whose scope covers the customer's chain. A new customer's CustomerAdded and CustomerUpdated travel together; events within WEBHOOK_BATCH_MS share a message (500 at most). Delivered at least once: the same event may arrive twice.",
+        tags: ['webhooks'],
+        requestBody: { required: true, content: { 'application/json': { schema: componentRef(GeneralWebhookMessage, components) } } },
+        responses: receipt,
+      },
+    },
+    IntegrationWebhook: {
+      post: {
+        operationId: 'webhook_integration',
+        summary: 'Integration Webhook: a hotel connected, disabled, enabled, canceled, reinstated or deleted the integration, or regenerated its key',
+        description: "POSTed to the client's IntegrationWebhookUrl, one message per event, with `Action` telling which `Data` it carries. IntegrationCreated and IntegrationApiKeyCreated carry the access token to use from now on.",
+        tags: ['webhooks'],
+        requestBody: { required: true, content: { 'application/json': { schema: componentRef(IntegrationWebhookMessage, components) } } },
+        responses: receipt,
+      },
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // Customers and companies: the accounts memberships point at, as a documented subset of the
 // published operations. Fields the server does not keep are answered with neutral values.
+import { customerAdded, customerUpdated, recordCustomerEvents } from '../events/record.ts';
 import { newRecordId } from './identifiers.ts';
 import type { companyOperations } from '../contract/companies.ts';
 import type { customerOperations } from '../contract/customers.ts';
@@ -122,6 +123,7 @@ export async function addCustomer(
         ...(request.Phone !== undefined ? { phone: request.Phone } : {}),
         ...(request.LoyaltyCode !== undefined ? { loyaltyCode: request.LoyaltyCode } : {}),
       }, now);
+      await recordCustomerEvents(db, chainId, existing.id, customerUpdated, now);
       return toCustomer((await store.selectCustomerById(db, existing.id))!);
     }
   }
@@ -130,6 +132,34 @@ export async function addCustomer(
     id, chainId, firstName: request.FirstName ?? null, lastName: request.LastName, email,
     phone: request.Phone ?? null, loyaltyCode: request.LoyaltyCode ?? null,
   }], now);
+  await recordCustomerEvents(db, chainId, id, customerAdded, now);
+  return toCustomer((await store.selectCustomerById(db, id))!);
+}
+
+/** A value that changes the field: as published, a field left out, null or blank is left intact. */
+const given = (value: string | null | undefined): value is string => value != null && value.trim() !== '';
+
+export async function updateCustomer(
+  { db, principal, now }: OperationContext, request: OperationRequest<CustomerOps['customers/update']>,
+): Promise<OperationResponse<CustomerOps['customers/update']>> {
+  const chainId = chainForWrite(principal, request.ChainId);
+  const id = request.CustomerId.toLowerCase();
+  const customer = await store.selectCustomerById(db, id);
+  // Another chain's customer, or a deleted one, answers exactly as one that does not exist.
+  if (!customer || customer.chainId !== chainId || customer.activityState !== 'Active') throw invalidParameter('CustomerId');
+  const email = given(request.Email) ? request.Email.trim() : undefined;
+  if (email !== undefined) {
+    const holder = await store.selectActiveCustomerByEmail(db, chainId, email);
+    if (holder && holder.id !== id) throw invalidParameter('Email', 'another active customer of the chain has this email.');
+  }
+  await store.updateCustomer(db, id, {
+    ...(given(request.FirstName) ? { firstName: request.FirstName } : {}),
+    ...(given(request.LastName) ? { lastName: request.LastName } : {}),
+    ...(email !== undefined ? { email } : {}),
+    ...(given(request.Phone) ? { phone: request.Phone } : {}),
+    ...(given(request.LoyaltyCode) ? { loyaltyCode: request.LoyaltyCode } : {}),
+  }, now);
+  await recordCustomerEvents(db, chainId, id, customerUpdated, now);
   return toCustomer((await store.selectCustomerById(db, id))!);
 }
 

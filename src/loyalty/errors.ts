@@ -49,3 +49,6 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
   });
 
 export const internalError = (details?: string) => new ApiError(500, 'Internal server error.', details);
+
+/** 404 on the control plane: a record named in the path (a webhook message, an integration) that does not exist. */
+export const unknownRecord = (parameter: string) => new ApiError(404, `Unknown ${parameter}.`, `${parameter}: no such record.`);

@@ -2,7 +2,7 @@
 //
 // Every operation's handler, keyed like the registry: a missing handler is a compile error.
 import type { Operations } from '../contract/index.ts';
-import { addCompany, addCustomer, getAllCompanies, getAllCustomers } from './accounts.ts';
+import { addCompany, addCustomer, getAllCompanies, getAllCustomers, updateCustomer } from './accounts.ts';
 import { getConfiguration } from './configuration.ts';
 import type { Handlers } from './context.ts';
 import {
@@ -26,6 +26,7 @@ export const handlers = {
   'loyaltyMemberships/update': updateLoyaltyMemberships,
   'loyaltyMemberships/delete': deleteLoyaltyMemberships,
   'customers/add': addCustomer,
+  'customers/update': updateCustomer,
   'customers/getAll': getAllCustomers,
   'companies/add': addCompany,
   'companies/getAll': getAllCompanies,

@@ -26,6 +26,9 @@ export interface ClientTable {
   token_hash: string;
   name: string;
   is_enabled: number;
+  /** Secrets: they may carry the receiver's shared token in the query. */
+  general_webhook_url: string | null;
+  integration_webhook_url: string | null;
 }
 
 export interface AccessTokenTable {
@@ -35,6 +38,14 @@ export interface AccessTokenTable {
   /** The enterprise record (IsPortfolio: true) that configuration/get answers for a portfolio token. */
   portfolio_enterprise_id: string | null;
   is_enabled: number;
+  /** Null for tokens stored before integrations had ids: the id derived from the token hash stands. */
+  integration_id: string | null;
+  /** Enabled | Disabled | Canceled | Deleted: only an Enabled integration's token authenticates. */
+  integration_state: Generated<string>;
+  created_utc: string | null;
+  deleted_utc: string | null;
+  /** `C66E…453D`: the first and last four characters of the token, to tell tokens apart. */
+  token_hint: string | null;
 }
 
 export interface AccessTokenEnterpriseTable {
@@ -67,6 +78,40 @@ export interface Database {
   loyalty_tiers: LoyaltyTierTable;
   loyalty_memberships: LoyaltyMembershipTable;
   rate_window_hits: RateWindowHitTable;
+  outbox_events: OutboxEventTable;
+  webhook_messages: WebhookMessageTable;
+}
+
+export interface OutboxEventTable {
+  seq: Generated<number>;
+  client_token_hash: string;
+  integration_id: string;
+  enterprise_id: string;
+  /** Space-separated: `CustomerAdded CustomerUpdated` for a new customer, one row. */
+  discriminators: string;
+  entity_id: string;
+  created_utc: string;
+}
+
+export interface WebhookMessageTable {
+  seq: Generated<number>;
+  id: string;
+  /** General | Integration */
+  kind: string;
+  client_token_hash: string;
+  integration_id: string;
+  payload: string;
+  /** Pending | Delivered | Discarded */
+  state: string;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  next_attempt_utc: string;
+  claimed_until_utc: string;
+  /** Which claim holds the lease: an attempt records its outcome only while its claim still holds. */
+  claim_id: string | null;
+  created_utc: string;
+  updated_utc: string;
 }
 
 export interface CustomerTable {

@@ -8,6 +8,8 @@ export interface AccessTokenRecord {
   readonly clientName: string;
   readonly clientEnabled: boolean;
   readonly tokenEnabled: boolean;
+  /** Enabled, Disabled, Canceled or Deleted (the control plane's integration state). */
+  readonly integrationState: string;
   readonly isPortfolio: boolean;
   readonly portfolioEnterpriseId: string | null;
   readonly enterprises: readonly { id: string; chainId: string; enabled: boolean }[];
@@ -22,6 +24,7 @@ export async function selectAccessToken(db: Kysely<Database>, tokenHash: string)
       'access_tokens.is_portfolio as isPortfolio',
       'access_tokens.portfolio_enterprise_id as portfolioEnterpriseId',
       'access_tokens.is_enabled as tokenEnabled',
+      'access_tokens.integration_state as integrationState',
       'clients.name as clientName',
       'clients.is_enabled as clientEnabled',
     ])
@@ -40,6 +43,7 @@ export async function selectAccessToken(db: Kysely<Database>, tokenHash: string)
     clientName: token.clientName,
     clientEnabled: token.clientEnabled === 1,
     tokenEnabled: token.tokenEnabled === 1,
+    integrationState: token.integrationState,
     isPortfolio: token.isPortfolio === 1,
     portfolioEnterpriseId: token.portfolioEnterpriseId,
     enterprises: enterprises.map((e) => ({ id: e.id, chainId: e.chainId, enabled: e.enabled === 1 })),
@@ -97,8 +101,16 @@ export async function upsertEnterprise(
     .execute();
 }
 
-export async function upsertClient(db: Kysely<Database>, client: { tokenHash: string; name: string; isEnabled: boolean }): Promise<void> {
-  const values = { name: client.name, is_enabled: client.isEnabled ? 1 : 0 };
+export async function upsertClient(
+  db: Kysely<Database>,
+  client: { tokenHash: string; name: string; isEnabled: boolean; generalWebhookUrl?: string | null | undefined; integrationWebhookUrl?: string | null | undefined },
+): Promise<void> {
+  // A webhook URL the seed leaves out stays as set through the control plane.
+  const values = {
+    name: client.name, is_enabled: client.isEnabled ? 1 : 0,
+    ...(client.generalWebhookUrl !== undefined ? { general_webhook_url: client.generalWebhookUrl } : {}),
+    ...(client.integrationWebhookUrl !== undefined ? { integration_webhook_url: client.integrationWebhookUrl } : {}),
+  };
   await db.insertInto('clients')
     .values({ token_hash: client.tokenHash, ...values })
     .onConflict((c) => c.column('token_hash').doUpdateSet(values))
@@ -107,16 +119,25 @@ export async function upsertClient(db: Kysely<Database>, client: { tokenHash: st
 
 export async function upsertAccessToken(
   db: Kysely<Database>,
-  token: { tokenHash: string; clientTokenHash: string; isPortfolio: boolean; isEnabled: boolean; portfolioEnterpriseId: string | null; enterpriseIds: readonly string[] },
+  token: {
+    tokenHash: string; clientTokenHash: string; isPortfolio: boolean; isEnabled: boolean; portfolioEnterpriseId: string | null;
+    enterpriseIds: readonly string[]; integrationId: string; tokenHint: string; createdUtc: string;
+  },
 ): Promise<void> {
+  // The integration's key was regenerated through the control plane: the file's old token stays retired.
+  const replaced = await db.selectFrom('access_tokens').select('token_hash')
+    .where('integration_id', '=', token.integrationId).where('token_hash', '<>', token.tokenHash).executeTakeFirst();
+  if (replaced) return;
   const values = {
+    integration_id: token.integrationId,
+    token_hint: token.tokenHint,
     client_token_hash: token.clientTokenHash,
     is_portfolio: token.isPortfolio ? 1 : 0,
     is_enabled: token.isEnabled ? 1 : 0,
     portfolio_enterprise_id: token.portfolioEnterpriseId,
   };
   await db.insertInto('access_tokens')
-    .values({ token_hash: token.tokenHash, ...values })
+    .values({ token_hash: token.tokenHash, ...values, created_utc: token.createdUtc })
     .onConflict((c) => c.column('token_hash').doUpdateSet(values))
     .execute();
   // The enterprise list of a token is replaced: a seed names a token's whole scope.
@@ -144,4 +165,10 @@ export async function existingClientHashes(db: Kysely<Database>, hashes: readonl
   if (hashes.length === 0) return new Set();
   const rows = await db.selectFrom('clients').select('token_hash').where('token_hash', 'in', hashes).execute();
   return new Set(rows.map((r) => r.token_hash));
+}
+
+/** A token's current integration state, read on every request (a primary-key lookup). */
+export async function selectIntegrationState(db: Kysely<Database>, tokenHash: string): Promise<string | undefined> {
+  const row = await db.selectFrom('access_tokens').select('integration_state').where('token_hash', '=', tokenHash).executeTakeFirst();
+  return row?.integration_state;
 }

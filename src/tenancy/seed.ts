@@ -9,6 +9,8 @@ import { Value } from 'typebox/value';
 import { AcceptedCurrency, Address, Pricing } from '../contract/configuration.ts';
 import type { Database } from '../store/database.ts';
 import * as store from '../store/tenancy.ts';
+import { webhookUrlProblem } from '../contract/webhooks.ts';
+import { derivedIntegrationId, tokenHint } from './integrations.ts';
 import { hashToken } from './tokens.ts';
 
 const Id = Type.String({ format: 'uuid' });
@@ -46,13 +48,17 @@ export const TenancySeed = Type.Object({
   Enterprises: Type.Optional(Type.Array(Type.Object({
     Id, ChainId: Id, Name: Text, IsEnabled: Type.Optional(Type.Boolean()), ...EnterpriseProfile,
   }))),
-  Clients: Type.Optional(Type.Array(Type.Object({ Name: Text, ClientToken: Text, IsEnabled: Type.Optional(Type.Boolean()) }))),
+  Clients: Type.Optional(Type.Array(Type.Object({
+    Name: Text, ClientToken: Text, IsEnabled: Type.Optional(Type.Boolean()),
+    GeneralWebhookUrl: Type.Optional(Type.Union([Type.String(), Type.Null()])), IntegrationWebhookUrl: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  }))),
   AccessTokens: Type.Optional(Type.Array(Type.Object({
     AccessToken: Text,
     ClientToken: Text,
     EnterpriseIds: Type.Array(Id, { minItems: 1 }),
     IsPortfolio: Type.Optional(Type.Boolean()),
     IsEnabled: Type.Optional(Type.Boolean()),
+    IntegrationId: Type.Optional(Id),
   }))),
   Customers: Type.Optional(Type.Array(Type.Object({
     Id, ChainId: Id, LastName: Text,
@@ -133,6 +139,16 @@ export async function applyTenancySeed(
     const clients = seed.Clients ?? [];
     const tokens = seed.AccessTokens ?? [];
 
+    const integrationIds = tokens.map((t) => t.IntegrationId?.toLowerCase());
+    integrationIds.forEach((id, i) => {
+      if (id && integrationIds.indexOf(id) !== i) refuse(`AccessTokens[${i}].IntegrationId is the IntegrationId of AccessTokens[${integrationIds.indexOf(id)}]`);
+    });
+    clients.forEach((c, i) => {
+      for (const field of ['GeneralWebhookUrl', 'IntegrationWebhookUrl'] as const) {
+        const problem = typeof c[field] === 'string' ? webhookUrlProblem(c[field]) : undefined;
+        if (problem) refuse(`Clients[${i}].${field} ${problem}`);
+      }
+    });
     const knownChains = new Set([...chains.map((c) => lower(c.Id)), ...await store.existingChainIds(trx, enterprises.map((e) => lower(e.ChainId)))]);
     enterprises.forEach((e, i) => {
       if (!knownChains.has(lower(e.ChainId))) refuse(`Enterprises[${i}].ChainId names a chain that is neither in the file nor in the database`);
@@ -152,7 +168,10 @@ export async function applyTenancySeed(
       await store.upsertEnterprise(trx, { id: lower(id), chainId: lower(ChainId), name: Name, isPortfolio: false, isEnabled: IsEnabled ?? true, profile }, now);
     }
     for (const client of clients) {
-      await store.upsertClient(trx, { tokenHash: hashToken(client.ClientToken), name: client.Name, isEnabled: client.IsEnabled ?? true });
+      await store.upsertClient(trx, {
+        tokenHash: hashToken(client.ClientToken), name: client.Name, isEnabled: client.IsEnabled ?? true,
+        generalWebhookUrl: client.GeneralWebhookUrl, integrationWebhookUrl: client.IntegrationWebhookUrl,
+      });
     }
     for (const token of tokens) {
       const tokenHash = hashToken(token.AccessToken);
@@ -167,6 +186,7 @@ export async function applyTenancySeed(
       await store.upsertAccessToken(trx, {
         tokenHash, clientTokenHash: hashToken(token.ClientToken), isPortfolio: token.IsPortfolio ?? false,
         isEnabled: token.IsEnabled ?? true, portfolioEnterpriseId: portfolioId, enterpriseIds,
+        integrationId: token.IntegrationId?.toLowerCase() ?? derivedIntegrationId(tokenHash), tokenHint: tokenHint(token.AccessToken), createdUtc: now.toISOString(),
       });
     }
     if (applyAccounts) await applyAccounts(trx, seed, now, refuse);

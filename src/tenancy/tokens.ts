@@ -5,11 +5,14 @@
 // hash, never the token), so a client's stream of requests costs one lookup per TTL instead of two queries
 // per request. The client token is still hashed and compared in constant time on every request. Refusals
 // are never cached: a token becomes valid as soon as it is in the database; a token disabled by a tenancy
-// seed (applied on start, possibly by another instance) stops working within the TTL.
+// seed (applied on start, possibly by another instance) stops working within the TTL. An integration
+// disabled, canceled, deleted or re-keyed through the control plane (by any instance) is refused at once:
+// a remembered entry is re-checked against the token's state, one primary-key read, skipped only while
+// the database says nothing at all was written since the last check (SQLite's change mark).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
-import { selectAccessToken } from '../store/tenancy.ts';
+import { selectAccessToken, selectIntegrationState } from '../store/tenancy.ts';
 import type { Principal } from './principal.ts';
 
 export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -29,6 +32,8 @@ interface Remembered {
   readonly clientTokenHash: Buffer;
   readonly authentication: Authentication;
   readonly expires: number;
+  /** The database's change mark when the state was last checked; undefined when it cannot tell. */
+  checkedAt: string | undefined;
 }
 
 const remembered = new WeakMap<Kysely<Database>, Map<string, Remembered>>();
@@ -47,18 +52,32 @@ export function forgetAuthentications(db: Kysely<Database>): void {
   remembered.delete(db);
 }
 
-export async function authenticate(db: Kysely<Database>, clientToken: string, accessToken: string): Promise<Authentication> {
+/** Whether a remembered token's integration is still enabled: nothing written since, or its state says so. */
+async function stillEnabled(db: Kysely<Database>, accessTokenHash: string, known: Remembered, changeMark: (() => string | undefined) | undefined): Promise<boolean> {
+  const mark = changeMark?.();
+  if (mark !== undefined && mark === known.checkedAt) return true;
+  if ((await selectIntegrationState(db, accessTokenHash)) !== 'Enabled') return false;
+  known.checkedAt = mark;
+  return true;
+}
+
+export async function authenticate(
+  db: Kysely<Database>, clientToken: string, accessToken: string, changeMark?: () => string | undefined,
+): Promise<Authentication> {
   const accessTokenHash = hashToken(accessToken);
   const clientTokenHash = createHash('sha256').update(clientToken, 'utf8').digest();
   const memory = memoryOf(db);
   const now = Date.now();
   const known = memory.get(accessTokenHash);
   if (known) {
-    if (known.expires > now && timingSafeEqual(clientTokenHash, known.clientTokenHash)) return known.authentication;
+    if (known.expires > now && timingSafeEqual(clientTokenHash, known.clientTokenHash) && await stillEnabled(db, accessTokenHash, known, changeMark)) {
+      return known.authentication;
+    }
     // Expired, or another client token: ask the database (which gives the refusal its reason).
     memory.delete(accessTokenHash);
   }
 
+  const mark = changeMark?.();
   const record = await selectAccessToken(db, accessTokenHash);
   if (!record) return refuse('Invalid AccessToken: the access token is not valid.');
   const storedClientTokenHash = Buffer.from(record.clientTokenHash, 'hex');
@@ -67,6 +86,7 @@ export async function authenticate(db: Kysely<Database>, clientToken: string, ac
   }
   if (!record.clientEnabled) return refuse('The integration is disabled.');
   if (!record.tokenEnabled) return refuse('Invalid AccessToken: the access token is disabled.');
+  if (record.integrationState !== 'Enabled') return refuse(`The integration is ${record.integrationState.toLowerCase()}.`);
   const enterprises = record.enterprises.filter((e) => e.enabled).map(({ id, chainId }) => ({ id, chainId }));
   if (enterprises.length === 0) return refuse('The enterprise is disabled.');
   if (!record.isPortfolio && record.enterprises.length !== enterprises.length) return refuse('The enterprise is disabled.');
@@ -82,6 +102,6 @@ export async function authenticate(db: Kysely<Database>, clientToken: string, ac
     },
   };
   if (memory.size >= maxRemembered) memory.delete(memory.keys().next().value!);
-  memory.set(accessTokenHash, { clientTokenHash: storedClientTokenHash, authentication, expires: now + authenticationTtlMs });
+  memory.set(accessTokenHash, { clientTokenHash: storedClientTokenHash, authentication, expires: now + authenticationTtlMs, checkedAt: mark });
   return authentication;
 }

@@ -25,3 +25,16 @@ export function responseErrors(operation: string, status: number, body: unknown)
   }
   return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
 }
+
+/** The schema errors of a received webhook body against the document's `webhooks` entry, or []. */
+export function webhookErrors(name: string, body: unknown): string[] {
+  const key = `webhook ${name}`;
+  let validate = validators.get(key);
+  if (!validate) {
+    const schema = (openApiDocument as unknown as { webhooks: Record<string, any> }).webhooks[name]?.post.requestBody.content['application/json'].schema;
+    if (!schema) return [`the document has no webhook ${name}`];
+    validate = ajv.compile({ ...schema, components: openApiDocument.components });
+    validators.set(key, validate);
+  }
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+}

@@ -1,6 +1,7 @@
 // CONTRACT §3 Tenancy, as a property: random sequences of adds, updates, deletes and reads of programs,
 // tiers, memberships, customers and companies by tokens of three chains (gross, net, third), a second
-// client of the gross chain, and the portfolio token (gross + third), checked against a model of who
+// client of the gross chain, the portfolio token (gross + third), and a token connected at the start
+// through the control plane (a new enterprise in a chain of its own), checked against a model of who
 // owns what. After every step:
 // - every token sees exactly the records of its chains (ids, names, points, activity), and nothing else,
 //   even when it names foreign ids in filters or sends a foreign ChainId/ChainIds;
@@ -27,15 +28,19 @@ interface Actor {
   readonly portfolio: boolean;
 }
 
+/** A new integration: its token and chain are filled in when it is connected, before each dialect's runs. */
+const connected = { name: 'connected', tokens: { ClientToken: third.ClientToken, AccessToken: '', Client: 'isolation' }, chains: [] as string[], portfolio: false };
+
 const actors: readonly Actor[] = [
   { name: 'gross', tokens: gross, chains: [grossChainId], portfolio: false },
   { name: 'grossClient2', tokens: grossClient2, chains: [grossChainId], portfolio: false },
   { name: 'net', tokens: net, chains: [netChainId], portfolio: false },
   { name: 'third', tokens: third, chains: [thirdChainId], portfolio: false },
   { name: 'portfolio', tokens: portfolio, chains: [grossChainId, thirdChainId], portfolio: true },
+  connected,
 ];
 const allChains = [grossChainId, netChainId, thirdChainId];
-const chainName = (id: string) => ({ [grossChainId]: 'G', [netChainId]: 'N', [thirdChainId]: 'T' })[id] ?? id;
+const chainName = (id: string) => ({ [grossChainId]: 'G', [netChainId]: 'N', [thirdChainId]: 'T' })[id] ?? (id === connected.chains[0] ? 'C' : id);
 
 type Kind = 'program' | 'tier' | 'customer' | 'company' | 'membership';
 const kinds: readonly Kind[] = ['program', 'tier', 'customer', 'company', 'membership'];
@@ -94,7 +99,16 @@ describe.each(dialects)('tenant isolation ($name)', (dialect) => {
   let requests = 0;
   let crossScopeAttempts = 0;
 
-  beforeAll(async () => { t = await startTestApp(dialect); });
+  beforeAll(async () => {
+    t = await startTestApp(dialect, { CONTROL_API: 'on' });
+    const connection = await t.app.inject({
+      method: 'POST', url: '/_connector/integrations', headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ ClientToken: third.ClientToken, Enterprise: { Name: 'Isolation Inn' } }),
+    });
+    expect(connection.statusCode).toBe(200);
+    connected.tokens.AccessToken = connection.json().AccessToken;
+    connected.chains.splice(0, connected.chains.length, connection.json().ChainId);
+  });
   afterAll(async () => {
     await t?.close();
     process.stdout.write(`isolation (${dialect.name}): ${runs} runs, ${steps} steps, ${requests} requests, ${crossScopeAttempts} requests naming a record outside the token's scope\n`);
@@ -417,6 +431,7 @@ describe.each(dialects)('tenant isolation ($name)', (dialect) => {
     const enterprises = [grossEnterpriseId, netEnterpriseId, thirdEnterpriseId];
     const scope: Record<string, readonly string[]> = {
       gross: [grossEnterpriseId], grossClient2: [grossEnterpriseId], net: [netEnterpriseId], third: [thirdEnterpriseId], portfolio: [grossEnterpriseId, thirdEnterpriseId],
+      connected: [],
     };
     for (const actor of actors) {
       for (const enterpriseId of enterprises) {
