@@ -83,8 +83,8 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   if (rateWindows) app.addHook('onClose', () => rateWindows.close());
   // The control plane (reset, snapshots, faults, journal, console) exists only when it is on.
   const faults = settings.controlApi ? new FaultInjector() : undefined;
-  const journal = settings.controlApi && settings.journalSize > 0 ? new Journal(settings.journalSize) : undefined;
-  if (journal) registerJournal(app, journal);
+  const journal = settings.controlApi && settings.journalSize > 0 ? new Journal({ capacity: settings.journalSize, budgetBytes: settings.journalBytes }) : undefined;
+  if (journal) registerJournal(app, journal, dependencies.store.db);
   const answers = new AnswerCache(settings.answerCacheBytes, () => dependencies.store.changeMark());
   app.decorate('answerCache', answers);
   registerOperationRoutes(app, { store: dependencies.store, rateWindows, requestTimeoutMs: settings.requestTimeoutMs, faults, answers });

@@ -32,6 +32,8 @@ export interface Settings {
   readonly adminToken: string | undefined;
   /** How many API calls the request journal keeps (control plane only); 0 turns it off. */
   readonly journalSize: number;
+  /** How many bytes of bodies and answers the request journal keeps at most. */
+  readonly journalBytes: number;
   /** Memory for answers of repeatable reads kept until the next write (SQLite only); 0 turns it off. */
   readonly answerCacheBytes: number;
 }
@@ -53,6 +55,7 @@ export const settingNames = {
   controlApi: 'CONTROL_API',
   adminToken: 'ADMIN_TOKEN',
   journalSize: 'JOURNAL_SIZE',
+  journalBytes: 'JOURNAL_BYTES',
   answerCache: 'ANSWER_CACHE',
 } as const;
 
@@ -67,6 +70,7 @@ const defaults = {
   databasePoolSize: '10',
   statementTimeout: '30000',
   answerCache: '64mb',
+  journalBytes: '32mb',
 };
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -132,5 +136,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     adminToken: pick('adminToken'),
     answerCacheBytes: /^\s*(off|0)\s*$/i.test(pick('answerCache') ?? '') ? 0 : parseByteSize(settingNames.answerCache, pick('answerCache', defaults.answerCache)!),
     journalSize: /^0$/.test(pick('journalSize') ?? '') ? 0 : parsePositiveInteger(settingNames.journalSize, pick('journalSize', '500')!, 100_000),
+    journalBytes: parseByteSize(settingNames.journalBytes, pick('journalBytes', defaults.journalBytes)!),
   };
 }

@@ -133,6 +133,7 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
           untilMs: instant('UntilUtc', query.UntilUtc),
           ...(query.Limit ? { limit: Number(query.Limit) } : {}),
         }),
+        Usage: journal.usage(),
       };
     },
     clearJournal: async () => {

@@ -145,3 +145,10 @@ export async function existingClientHashes(db: Kysely<Database>, hashes: readonl
   const rows = await db.selectFrom('clients').select('token_hash').where('token_hash', 'in', hashes).execute();
   return new Set(rows.map((r) => r.token_hash));
 }
+
+/** The hashes of every client and access token: what the journal compares words with to find tokens. */
+export async function allTokenHashes(db: Kysely<Database>): Promise<string[]> {
+  const clients = await db.selectFrom('clients').select('token_hash').execute();
+  const tokens = await db.selectFrom('access_tokens').select('token_hash').execute();
+  return [...clients, ...tokens].map((row) => row.token_hash);
+}
