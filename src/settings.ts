@@ -40,6 +40,27 @@ export interface Settings {
 
 export class SettingsError extends Error {}
 
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+export function isLoopbackAddress(host: string): boolean {
+  const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) || name === '::ffff:127.0.0.1';
+}
+
+/**
+ * The control plane can wipe and read every chain: it is never served to the network unguarded, and
+ * an ADMIN_TOKEN set but empty (a typo in a deployment file) is not taken to mean "open".
+ */
+function checkControlPlaneGuard(settings: Settings, env: NodeJS.ProcessEnv): void {
+  if (env[settingNames.adminToken] !== undefined && env[settingNames.adminToken]!.trim() === '') {
+    throw new SettingsError(`${settingNames.adminToken} is set but empty: set it to a long random secret (ADMIN_TOKEN=$(openssl rand -hex 32)) or unset it`);
+  }
+  if (settings.controlApi && settings.adminToken === undefined && !isLoopbackAddress(settings.host)) {
+    throw new SettingsError(
+      `the control plane would be open to the network on ${settingNames.host}=${settings.host}: set ${settingNames.adminToken}=<secret> (e.g. ADMIN_TOKEN=$(openssl rand -hex 32)) or ${settingNames.controlApi}=off`,
+    );
+  }
+}
+
 export const settingNames = {
   host: 'HOST',
   port: 'PORT',
@@ -119,7 +140,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
   const logLevel = pick('logLevel', defaults.logLevel)!;
   if (!logLevels.includes(logLevel)) throw new SettingsError(`${settingNames.logLevel} must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
 
-  return {
+  const settings: Settings = {
     host: pick('host', defaults.host)!,
     port: parsePositiveInteger(settingNames.port, pick('port', defaults.port)!, 65_535),
     databaseUrl: pick('databaseUrl', defaults.databaseUrl)!,
@@ -138,4 +159,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     journalSize: /^0$/.test(pick('journalSize') ?? '') ? 0 : parsePositiveInteger(settingNames.journalSize, pick('journalSize', '500')!, 100_000),
     journalBytes: parseByteSize(settingNames.journalBytes, pick('journalBytes', defaults.journalBytes)!),
   };
+  checkControlPlaneGuard(settings, env);
+  return settings;
 }

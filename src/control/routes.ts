@@ -1,10 +1,9 @@
 // The control plane under /_connector/ (reset, snapshots, fault rules, the journal, and browsing for
 // the console) and the console at /console. Registered only when CONTROL_API is on; protected by
 // ADMIN_TOKEN when it is set. Errors and Request-Id are the API's own.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, invalidParameter } from '../loyalty/errors.ts';
+import { invalidParameter } from '../loyalty/errors.ts';
 import { getAllLoyaltyMemberships } from '../loyalty/memberships.ts';
 import { getAllLoyaltyPrograms } from '../loyalty/programs.ts';
 import { getAllLoyaltyTiers } from '../loyalty/tiers.ts';
@@ -13,6 +12,7 @@ import type { Store } from '../store/connect.ts';
 import { listChains } from '../store/snapshots.ts';
 import type { Principal } from '../tenancy/principal.ts';
 import type { TenancySeed } from '../tenancy/seed.ts';
+import { adminGuard, consoleGuard } from './admin-guard.ts';
 import { controlEndpoints, controlPrefix, type ControlEndpoint } from './contract.ts';
 import type { FaultInjector, FaultRuleInput } from './faults.ts';
 import type { Journal } from './journal.ts';
@@ -25,8 +25,6 @@ export interface ControlPlaneOptions {
   readonly journal: Journal | undefined;
   readonly adminToken: string | undefined;
 }
-
-const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Browsing goes through the API's own handlers, as a caller whose scope is one chain. */
 const chainPrincipal = (chainId: string): Principal => ({
@@ -42,7 +40,6 @@ const limitation = (query: Query) => ({ Count: query.Count ? Math.min(1000, Math
 
 export async function registerControlPlane(app: FastifyInstance, options: ControlPlaneOptions): Promise<void> {
   const { store, seeds, faults, journal, adminToken } = options;
-  const adminDigest = adminToken ? digest(adminToken) : undefined;
 
   async function knownChain(chainId: string): Promise<string> {
     const id = chainId.toLowerCase();
@@ -142,15 +139,9 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
     },
   };
 
+  const guard = adminGuard(adminToken);
   await app.register(async (control) => {
-    control.addHook('onRequest', async (request) => {
-      if (!adminDigest) return;
-      const header = request.headers.authorization ?? '';
-      const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-      if (!timingSafeEqual(digest(token), adminDigest)) {
-        throw new ApiError(401, 'Invalid admin token: control-plane calls need Authorization: Bearer <ADMIN_TOKEN>.');
-      }
-    });
+    control.addHook('onRequest', guard);
     for (const [name, endpoint] of Object.entries(controlEndpoints) as [keyof typeof controlEndpoints, ControlEndpoint][]) {
       control.route({
         method: endpoint.method,
@@ -176,6 +167,6 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
   };
   for (const [url, [file, type]] of Object.entries(consoleFiles)) {
     const content = await readFile(new URL(`./console/${file}`, import.meta.url), 'utf8');
-    app.get(url, async (_request, reply) => reply.type(type).send(content));
+    app.get(url, { onRequest: consoleGuard(adminToken) }, async (_request, reply) => reply.type(type).send(content));
   }
 }
