@@ -95,6 +95,7 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
       faults,
       journal,
       adminToken: settings.adminToken,
+      snapshotBodyLimitBytes: settings.snapshotBodyLimitBytes,
     });
   }
   return app;

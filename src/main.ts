@@ -1,6 +1,6 @@
 // The command line: `loyalty-connector [serve]` (default) and `loyalty-connector migrate`.
 import { readFile, writeFile } from 'node:fs/promises';
-import { allChainIds, loadSnapshot, saveSnapshot } from './control/snapshots.ts';
+import { allChainIds, loadSnapshot, readSnapshot, saveSnapshot } from './control/snapshots.ts';
 import { ApiError } from './loyalty/errors.ts';
 import { parseArgs } from 'node:util';
 import { buildOpenApiDocument, packageVersion } from './http/openapi.ts';
@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
         await writeFile(file, `${JSON.stringify(snapshot, null, 2)}\n`);
         process.stdout.write(`Saved ${snapshot.ChainIds.length} chain(s) to ${file}\n`);
       } else {
-        const input: unknown = JSON.parse(await readFile(file, 'utf8'));
+        const input = await readSnapshot(await readFile(file));
         const result = await store.db.transaction().execute(async (trx) => {
           await store.lockChains(trx, await allChainIds(trx));
           return loadSnapshot(trx, input);

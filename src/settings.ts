@@ -34,6 +34,8 @@ export interface Settings {
   readonly journalSize: number;
   /** How many bytes of bodies and answers the request journal keeps at most. */
   readonly journalBytes: number;
+  /** The largest snapshot the control plane reads (POST /_connector/snapshot). */
+  readonly snapshotBodyLimitBytes: number;
   /** Memory for answers of repeatable reads kept until the next write (SQLite only); 0 turns it off. */
   readonly answerCacheBytes: number;
 }
@@ -77,6 +79,7 @@ export const settingNames = {
   adminToken: 'ADMIN_TOKEN',
   journalSize: 'JOURNAL_SIZE',
   journalBytes: 'JOURNAL_BYTES',
+  snapshotBodyLimit: 'SNAPSHOT_BODY_LIMIT',
   answerCache: 'ANSWER_CACHE',
 } as const;
 
@@ -92,6 +95,7 @@ const defaults = {
   statementTimeout: '30000',
   answerCache: '64mb',
   journalBytes: '32mb',
+  snapshotBodyLimit: '64mb',
 };
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -158,6 +162,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     answerCacheBytes: /^\s*(off|0)\s*$/i.test(pick('answerCache') ?? '') ? 0 : parseByteSize(settingNames.answerCache, pick('answerCache', defaults.answerCache)!),
     journalSize: /^0$/.test(pick('journalSize') ?? '') ? 0 : parsePositiveInteger(settingNames.journalSize, pick('journalSize', '500')!, 100_000),
     journalBytes: parseByteSize(settingNames.journalBytes, pick('journalBytes', defaults.journalBytes)!),
+    snapshotBodyLimitBytes: parseByteSize(settingNames.snapshotBodyLimit, pick('snapshotBodyLimit', defaults.snapshotBodyLimit)!),
   };
   checkControlPlaneGuard(settings, env);
   return settings;

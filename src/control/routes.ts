@@ -16,7 +16,7 @@ import { adminGuard, consoleGuard } from './admin-guard.ts';
 import { controlEndpoints, controlPrefix, type ControlEndpoint } from './contract.ts';
 import type { FaultInjector, FaultRuleInput } from './faults.ts';
 import type { Journal } from './journal.ts';
-import { allChainIds, loadSnapshot, resetChains, saveSnapshot } from './snapshots.ts';
+import { allChainIds, loadSnapshot, readSnapshot, resetChains, saveSnapshot } from './snapshots.ts';
 
 export interface ControlPlaneOptions {
   readonly store: Store;
@@ -24,6 +24,8 @@ export interface ControlPlaneOptions {
   readonly faults: FaultInjector;
   readonly journal: Journal | undefined;
   readonly adminToken: string | undefined;
+  /** The largest snapshot POST /_connector/snapshot reads. */
+  readonly snapshotBodyLimitBytes: number;
 }
 
 /** Browsing goes through the API's own handlers, as a caller whose scope is one chain. */
@@ -97,9 +99,10 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
       return saveSnapshot(store.db, chainId ? [chainId] : undefined, new Date());
     },
     loadSnapshot: async (request) => {
+      const snapshot = await readSnapshot(request.body as Buffer);
       const result = await store.db.transaction().execute(async (trx) => {
         await store.lockChains(trx, await allChainIds(trx));
-        return loadSnapshot(trx, request.body);
+        return loadSnapshot(trx, snapshot);
       });
       return { ChainIds: result.chainIds, Records: result.records };
     },
@@ -142,22 +145,29 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
   const guard = adminGuard(adminToken);
   await app.register(async (control) => {
     control.addHook('onRequest', guard);
+    const route = (scope: FastifyInstance, name: keyof typeof controlEndpoints, endpoint: ControlEndpoint) => scope.route({
+      method: endpoint.method,
+      url: `${controlPrefix}${endpoint.path}`,
+      // A snapshot of a large tenancy is far bigger than an API request.
+      ...(name === 'loadSnapshot' ? { bodyLimit: options.snapshotBodyLimitBytes } : {}),
+      schema: {
+        ...(endpoint.querystring ? { querystring: endpoint.querystring } : {}),
+        ...(endpoint.params ? { params: endpoint.params } : {}),
+        // The snapshot is validated by loadSnapshot, which names the record and field at fault.
+        ...(endpoint.body && name !== 'loadSnapshot' ? { body: endpoint.body } : {}),
+        ...(name === 'saveSnapshot' || name === 'journal' ? {} : { response: { 200: endpoint.response } }),
+      },
+      handler: async (request) => handlers[name](request),
+    });
     for (const [name, endpoint] of Object.entries(controlEndpoints) as [keyof typeof controlEndpoints, ControlEndpoint][]) {
-      control.route({
-        method: endpoint.method,
-        url: `${controlPrefix}${endpoint.path}`,
-        // A snapshot of a large tenancy is far bigger than an API request.
-        ...(name === 'loadSnapshot' ? { bodyLimit: 512 * 1024 * 1024 } : {}),
-        schema: {
-          ...(endpoint.querystring ? { querystring: endpoint.querystring } : {}),
-          ...(endpoint.params ? { params: endpoint.params } : {}),
-          // The snapshot is validated by loadSnapshot, which names the record and field at fault.
-          ...(endpoint.body && name !== 'loadSnapshot' ? { body: endpoint.body } : {}),
-          ...(name === 'saveSnapshot' || name === 'journal' ? {} : { response: { 200: endpoint.response } }),
-        },
-        handler: async (request) => handlers[name](request),
-      });
+      if (name !== 'loadSnapshot') route(control, name, endpoint);
     }
+    // A snapshot arrives as bytes, parsed off the event loop by readSnapshot.
+    await control.register(async (scope) => {
+      scope.removeContentTypeParser('application/json');
+      scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+      route(scope, 'loadSnapshot', controlEndpoints.loadSnapshot);
+    });
   });
 
   const consoleFiles: Record<string, [string, string]> = {

@@ -14,3 +14,12 @@ export function isLostRace(error: unknown): boolean {
 export function isStatementTimeout(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === '57014';
 }
+
+/**
+ * A write the schema refused: a duplicate key, a unique rule, or a reference to a record that is not
+ * there (or, with the composite keys of migration 0010, that belongs to another chain).
+ */
+export function isRefusedByConstraint(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return isLostRace(error) || code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === 'SQLITE_CONSTRAINT_TRIGGER' || code === '23503';
+}

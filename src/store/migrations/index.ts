@@ -10,6 +10,7 @@ import { rateWindowsMigration } from './0006-rate-windows.ts';
 import { membershipTimeIndexesMigration } from './0007-membership-time-indexes.ts';
 import { pageIndexesMigration } from './0008-page-indexes.ts';
 import { inactiveAccountIndexMigration } from './0009-inactive-account-index.ts';
+import { chainReferencesMigration } from './0010-chain-references.ts';
 
 export function migrationProvider(capabilities: Capabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export function migrationProvider(capabilities: Capabilities): MigrationProvider
     '0007-membership-time-indexes': membershipTimeIndexesMigration(capabilities),
     '0008-page-indexes': pageIndexesMigration(capabilities),
     '0009-inactive-account-index': inactiveAccountIndexMigration(capabilities),
+    '0010-chain-references': chainReferencesMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
