@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './store/database.ts';
 import type { Settings } from './settings.ts';
 import { connect, migrate, type Store } from './store/connect.ts';
+import { StorageHealth } from './store/storage-failure.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerJsonBodies } from './http/json.ts';
 import { registerHealth } from './http/health.ts';
@@ -76,8 +77,9 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
 
   registerRequestId(app);
   registerJsonBodies(app);
-  registerErrorHandling(app, { production: settings.production, bodyLimitBytes: settings.bodyLimitBytes });
-  registerHealth(app, dependencies.store);
+  const storage = new StorageHealth(dependencies.store.db);
+  registerErrorHandling(app, { production: settings.production, bodyLimitBytes: settings.bodyLimitBytes, storage, ping: () => dependencies.store.ping() });
+  registerHealth(app, dependencies.store, storage);
   app.register(registerOpenApi);
   const rateWindows = dependencies.rateWindows ?? rateWindowsFor(settings, dependencies.store);
   if (rateWindows) app.addHook('onClose', () => rateWindows.close());

@@ -5,7 +5,8 @@ import { ApiError } from './loyalty/errors.ts';
 import { parseArgs } from 'node:util';
 import { buildOpenApiDocument, packageVersion } from './http/openapi.ts';
 import { buildApp, openStore } from './app.ts';
-import { connect, migrate } from './store/connect.ts';
+import { connect, migrate, StoreError } from './store/connect.ts';
+import { DatabaseFileError } from './store/storage-failure.ts';
 import { loadSettings, settingNames, SettingsError, type SettingFlags } from './settings.ts';
 import { TenancySeedError } from './tenancy/seed.ts';
 
@@ -133,6 +134,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const known = error instanceof SettingsError || error instanceof TenancySeedError || error instanceof ApiError || error instanceof SyntaxError
+      || error instanceof DatabaseFileError || error instanceof StoreError
       || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
     process.stderr.write(`loyalty-connector: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
     process.exit(1);

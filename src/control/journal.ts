@@ -286,7 +286,14 @@ export class Journal {
 /** Records every call of the API (not the control plane, the docs or the probes). */
 export function registerJournal(app: FastifyInstance, journal: Journal, db: Kysely<Database>): void {
   // The tenancy's tokens are fixed once the server starts (seeds are applied before it serves).
-  app.addHook('onReady', async () => journal.tokens.setKnownHashes(await allTokenHashes(db)));
+  app.addHook('onReady', async () => {
+    try {
+      journal.tokens.setKnownHashes(await allTokenHashes(db));
+    } catch (error) {
+      // The server starts anyway: token-shaped text and each request's own tokens are still blanked.
+      app.log.warn({ err: error }, 'the journal could not read the tenancy\'s tokens');
+    }
+  });
   // Callback-style hooks: an async hook costs a promise per request, which the benchmark can see.
   app.addHook('onRequest', (request, _reply, done) => {
     request.journalStart = Date.now();

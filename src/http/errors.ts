@@ -3,9 +3,10 @@
 // ApiError of the catalogue, by type or error code (never by message text).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  ApiError, concurrencyConflict, internalError, invalidJson, invalidParameter, pathNotFound, payloadTooLarge, requestTimeout,
+  ApiError, concurrencyConflict, databaseUnavailable, internalError, invalidJson, invalidParameter, pathNotFound, payloadTooLarge, requestTimeout,
 } from '../loyalty/errors.ts';
 import { isLostRace, isStatementTimeout } from '../store/errors.ts';
+import { storageFailureCause, type StorageHealth } from '../store/storage-failure.ts';
 import { describePath } from '../tenancy/seed.ts';
 
 interface ValidationIssue {
@@ -40,6 +41,8 @@ export function toApiError(error: unknown, bodyLimitBytes: number): ApiError {
   if (error instanceof ApiError) return error;
   if (isLostRace(error)) return concurrencyConflict();
   if (isStatementTimeout(error)) return requestTimeout();
+  const storageFailure = storageFailureCause(error);
+  if (storageFailure) return databaseUnavailable(storageFailure);
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) return describeValidation(fastifyError.validation as ValidationIssue[]);
   switch (fastifyError.code) {
@@ -66,10 +69,37 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
   return reply.code(error.status).type('application/json; charset=utf-8').send(body);
 }
 
-export function registerErrorHandling(app: FastifyInstance, options: { production: boolean; bodyLimitBytes: number }): void {
-  app.setErrorHandler((error, request, reply) => {
-    const apiError = toApiError(error, options.bodyLimitBytes);
+export interface ErrorHandlingOptions {
+  readonly production: boolean;
+  readonly bodyLimitBytes: number;
+  /** Told of storage failures, so readiness turns unavailable. */
+  readonly storage?: StorageHealth;
+  /** Whether the database answers: an unexplained failure while it does not is an outage (503), not a bug. */
+  readonly ping?: () => Promise<void>;
+}
+
+/** An unexplained error while the database does not answer: the outage, not the error, is the cause. */
+async function outageOrInternal(error: unknown, options: ErrorHandlingOptions, bodyLimitBytes: number): Promise<ApiError> {
+  const apiError = toApiError(error, bodyLimitBytes);
+  if (apiError.status !== 500 || !options.ping || error instanceof ApiError) return apiError;
+  try {
+    await options.ping();
+    return apiError;
+  } catch (pingError) {
+    return databaseUnavailable(storageFailureCause(pingError) ?? 'cannot be reached: it does not answer');
+  }
+}
+
+export function registerErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions): void {
+  app.setErrorHandler(async (error, request, reply) => {
+    const apiError = await outageOrInternal(error, options, options.bodyLimitBytes);
     const injected = apiError.headers?.['Connector-Fault'] !== undefined;
+    if (apiError.status === 503 && !injected) {
+      // The database's own error, for the operator; the answer names the cause in words.
+      request.log.error({ err: error }, `request failed: ${apiError.details}`);
+      options.storage?.fail(apiError.details!);
+      return sendError(request, reply, apiError, options.production);
+    }
     if (apiError.status >= 500 && !injected) {
       request.log.error({ err: error }, 'request failed');
       // A stack trace helps a developer; production answers without one.

@@ -48,4 +48,8 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     'Retry-After': String(retryAfterSeconds),
   });
 
+/** 503: the database cannot be written or reached (`cannot be written: disk full`); nothing was written. */
+export const databaseUnavailable = (cause: string) =>
+  new ApiError(503, `Service unavailable: the database ${cause}. Nothing of this request was written; retry later.`, `the database ${cause}`);
+
 export const internalError = (details?: string) => new ApiError(500, 'Internal server error.', details);

@@ -1,14 +1,14 @@
 // DATABASE_URL -> a Kysely instance, the dialect's capabilities, and the migrations run on it.
 // Code outside store/ never asks which database it talks to; it calls the Store's methods.
-import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { prepareSqliteFile, toleratingEndedTransactions } from './storage-failure.ts';
 import { memoryRateWindows, postgresRateWindows, type RateWindows, type RateWindowSetting } from './rate-windows.ts';
 
 export interface Capabilities {
@@ -107,7 +107,7 @@ function startCheckpointer(filename: string, onStopped: () => void): { stop(): P
 
 function openSqlite(url: string): Store {
   const filename = url === ':memory:' ? ':memory:' : resolve(url.replace(/^sqlite:(\/\/)?/, ''));
-  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  const releaseFile = filename === ':memory:' ? () => {} : prepareSqliteFile(filename);
   const database = new SqliteDatabase(filename);
   // WAL keeps readers off the writer's back; NORMAL sync is durable against a process crash
   // (kill -9), which is the failure the contract names.
@@ -122,7 +122,7 @@ function openSqlite(url: string): Store {
       if (database.open) database.pragma('wal_autocheckpoint = 1000');
     });
   if (checkpointer) database.pragma(`wal_autocheckpoint = ${backstopWalPages}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: toleratingEndedTransactions(database) }) });
   // data_version moves when another connection commits; total_changes counts every row this
   // connection has inserted, updated or deleted, committed or not. A rollback leaves the count
   // moved: a needless change, never a missed one.
@@ -142,6 +142,7 @@ function openSqlite(url: string): Store {
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();
+      releaseFile();
     },
   };
 }
@@ -166,6 +167,8 @@ async function openPostgres(url: string, options: ConnectOptions): Promise<Store
   });
   // A pool error (the server went away) must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // The same for a client in use when the connection drops: its query fails, the process stays up.
+  pool.on('connect', (client) => client.on('error', () => {}));
   if (schema) {
     const client = await pool.connect().catch((error: Error) => {
       throw new StoreError(`cannot connect to PostgreSQL at ${parsed.host}: ${error.message}`);

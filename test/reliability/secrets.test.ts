@@ -120,7 +120,7 @@ describe.each(dialects)('secrets ($name)', (dialect) => {
       for (const answer of seen) expect(leakedIn(answer.text), `${answer.label} (${answer.status})`).toEqual([]);
     });
 
-    it('answers 408 and 500 without a token in the answer or the log', async () => {
+    it('answers 408 and 503 without a token in the answer or the log', async () => {
       const slowLog = capture();
       const slow = await startTestApp(dialect, { LOG_LEVEL: 'trace', REQUEST_TIMEOUT_MS: '1' }, { logStream: slowLog.stream });
       let timedOut;
@@ -132,14 +132,14 @@ describe.each(dialects)('secrets ($name)', (dialect) => {
         await slow.close();
       }
 
-      // A 500: the database goes away under a running app; the failure is logged with its stack.
+      // A 503: the database goes away under a running app; the failure is logged with its stack.
       const brokenLog = capture();
       const broken = await startTestApp(dialect, { LOG_LEVEL: 'trace' }, { logStream: brokenLog.stream });
       await broken.store.close();
       let failed;
       try {
         failed = await broken.post(operation('loyaltyPrograms/getAll'), { ...gross, Limitation: { Count: 1 } });
-        expect(failed.statusCode).toBe(500);
+        expect(failed.statusCode).toBe(503);
       } finally {
         await broken.app.close();
       }
