@@ -6,7 +6,7 @@ import type { Database } from './store/database.ts';
 import type { Settings } from './settings.ts';
 import { connect, migrate, type Store } from './store/connect.ts';
 import { StorageHealth } from './store/storage-failure.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { clientErrorAnswer, frameworkErrorAnswer, registerErrorHandling } from './http/errors.ts';
 import { registerJsonBodies } from './http/json.ts';
 import { registerHealth } from './http/health.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -67,6 +67,8 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
     keepAliveTimeout: 72_000,
     requestTimeout: 120_000,
     return503OnClosing: true,
+    clientErrorHandler: clientErrorAnswer(settings.production),
+    frameworkErrors: frameworkErrorAnswer(settings.production),
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
     ajv: {
       // Deliberate: no coercion ("1" is not a number, 1.5 is not an integer), no defaults injected,
