@@ -40,6 +40,8 @@ export const redactedPaths = [
   'req.body.ClientToken', 'req.body.AccessToken',
   'body.ClientToken', 'body.AccessToken',
   '*.ClientToken', '*.AccessToken',
+  // The spellings a client may use by mistake are blanked too.
+  'req.body.clientToken', 'req.body.accessToken', '*.clientToken', '*.accessToken', '*.client_token', '*.access_token',
 ];
 
 export function buildApp(settings: Settings, dependencies: AppDependencies): FastifyInstance {

@@ -35,42 +35,52 @@ for (const key of workerData.sectionKeys) {
   sections[key] = Array.isArray(list) ? [] : list === undefined ? undefined : { notAnArray: typeof list };
 }
 parentPort.postMessage({ header, sections });
-// One message per chunk: the receiving thread takes them one task at a time.
-for (const key of workerData.sectionKeys) {
-  const list = value[key];
-  if (!Array.isArray(list)) continue;
-  for (let start = 0; start < list.length; start += workerData.chunkRecords) {
-    parentPort.postMessage({ section: key, chunk: JSON.stringify(list.slice(start, start + workerData.chunkRecords)) });
-  }
-}
-parentPort.postMessage({ done: true });
+// One chunk per request of the reading thread, which stops asking at the first invalid record.
+const pending = [];
+for (const key of workerData.sectionKeys) if (Array.isArray(value[key])) pending.push([key, 0]);
+parentPort.on('message', () => {
+  while (pending.length > 0 && pending[0][1] >= value[pending[0][0]].length) pending.shift();
+  if (pending.length === 0) { parentPort.postMessage({ done: true }); return; }
+  const [key, start] = pending[0];
+  pending[0][1] = start + workerData.chunkRecords;
+  parentPort.postMessage({ section: key, chunk: JSON.stringify(value[key].slice(start, start + workerData.chunkRecords)) });
+});
 `;
 
-type ParsedMessage =
+type Parsed =
   | { invalidJson: string }
   | { notAnObject: string }
-  | { header: Record<string, unknown>; sections: Record<string, string[] | { notAnArray: string } | undefined> };
+  | { header: Record<string, unknown>; sections: Record<string, [] | { notAnArray: string } | undefined> };
 
-function parseInWorker(bytes: Buffer, headerKeys: readonly string[], sectionKeys: readonly string[]): Promise<ParsedMessage> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(`(() => {${parserSource}})()`, {
-      eval: true,
-      workerData: { bytes, headerKeys, sectionKeys, chunkRecords },
-    });
-    let parsed: ParsedMessage | undefined;
-    worker.on('message', (message: ParsedMessage | { section: string; chunk: string } | { done: true }) => {
-      if ('done' in message || 'invalidJson' in message || 'notAnObject' in message) {
-        resolve('done' in message ? parsed! : message);
-        void worker.terminate();
-      } else if ('section' in message) {
-        ((parsed as { sections: Record<string, string[]> }).sections[message.section]!).push(message.chunk);
-      } else {
-        parsed = message;
-      }
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the snapshot parser stopped (exit code ${code})`)));
+type Chunk = { section: string; chunk: string } | { done: true };
+
+interface ParsingWorker {
+  readonly parsed: Promise<Parsed>;
+  /** The next chunk of records, in section order. */
+  next(): Promise<Chunk>;
+  stop(): void;
+}
+
+function parseInWorker(bytes: Buffer, headerKeys: readonly string[], sectionKeys: readonly string[]): ParsingWorker {
+  const worker = new Worker(`(() => {${parserSource}})()`, {
+    eval: true,
+    workerData: { bytes, headerKeys, sectionKeys, chunkRecords },
   });
+  let waiting: { resolve: (message: any) => void; reject: (error: Error) => void } | undefined;
+  const failed = (error: Error) => waiting?.reject(error);
+  worker.on('message', (message) => waiting?.resolve(message));
+  worker.once('error', failed);
+  worker.once('exit', (code) => failed(new Error(`the snapshot parser stopped (exit code ${code})`)));
+  const receive = () => new Promise<any>((resolve, reject) => { waiting = { resolve, reject }; });
+  return {
+    parsed: receive(),
+    next: () => {
+      const answer = receive();
+      worker.postMessage('next');
+      return answer;
+    },
+    stop: () => void worker.terminate(),
+  };
 }
 
 /** The first violation of `schema` by `value`, as a 400 naming `at` and the field. */
@@ -93,24 +103,29 @@ export async function readSnapshotBytes<T>(
   bytes: Buffer, header: TSchema, sections: Readonly<Record<string, TSchema>>,
 ): Promise<T> {
   const headerKeys = Object.keys((header as unknown as { properties: Record<string, unknown> }).properties);
-  const parsed = await parseInWorker(bytes, headerKeys, Object.keys(sections));
-  if ('invalidJson' in parsed) throw invalidParameter('snapshot', `not valid JSON (${parsed.invalidJson}).`);
-  if ('notAnObject' in parsed) throw invalidParameter('snapshot', `must be a JSON object, not ${parsed.notAnObject}.`);
-  refuseInvalid(header, parsed.header, '');
-  const snapshot: Record<string, unknown> = { ...parsed.header };
-  for (const [name, schema] of Object.entries(sections)) {
-    const chunks = parsed.sections[name];
-    if (chunks === undefined) throw invalidParameter(`snapshot ${name}`, 'required.');
-    if (!Array.isArray(chunks)) throw invalidParameter(`snapshot ${name}`, 'must be an array.');
-    const records: unknown[] = [];
-    for (const chunk of chunks) {
-      for (const record of JSON.parse(chunk) as unknown[]) {
-        refuseInvalid(schema, record, `${name}[${records.length}]`);
+  const worker = parseInWorker(bytes, headerKeys, Object.keys(sections));
+  try {
+    const parsed = await worker.parsed;
+    if ('invalidJson' in parsed) throw invalidParameter('snapshot', `not valid JSON (${parsed.invalidJson}).`);
+    if ('notAnObject' in parsed) throw invalidParameter('snapshot', `must be a JSON object, not ${parsed.notAnObject}.`);
+    refuseInvalid(header, parsed.header, '');
+    const snapshot: Record<string, unknown> = { ...parsed.header };
+    for (const name of Object.keys(sections)) {
+      const section = parsed.sections[name];
+      if (section === undefined) throw invalidParameter(`snapshot ${name}`, 'required.');
+      if (!Array.isArray(section)) throw invalidParameter(`snapshot ${name}`, 'must be an array.');
+      snapshot[name] = [];
+    }
+    for (let message = await worker.next(); !('done' in message); message = await worker.next()) {
+      const records = snapshot[message.section] as unknown[];
+      for (const record of JSON.parse(message.chunk) as unknown[]) {
+        refuseInvalid(sections[message.section]!, record, `${message.section}[${records.length}]`);
         records.push(record);
       }
       await yieldToOthers();
     }
-    snapshot[name] = records;
+    return snapshot as T;
+  } finally {
+    worker.stop();
   }
-  return snapshot as T;
 }
