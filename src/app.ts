@@ -118,7 +118,7 @@ function rateWindowsFor(settings: Settings, store: Store): RateWindows | undefin
  * then any seeds given in code (tests).
  */
 export async function openStore(settings: Settings, extraSeeds: readonly TenancySeed[] = []): Promise<OpenedStore> {
-  const serving = { poolSize: settings.databasePoolSize, statementTimeoutMs: settings.statementTimeoutMs };
+  const serving = { poolSize: settings.databasePoolSize, statementTimeoutMs: settings.statementTimeoutMs, exclusive: true };
   // On PostgreSQL the statement timeout is for requests: migrations and a large seed get a pool of
   // their own without it. (A SQLite store is one connection, and ':memory:' must stay the same one.)
   const separateSetup = /^postgres(ql)?:\/\//.test(settings.databaseUrl);

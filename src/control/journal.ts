@@ -64,8 +64,8 @@ export const maskToken = (token: unknown) =>
 /** Keys whose values are secrets whatever their spelling (`ClientToken`, `clientToken`, `access_token`, `password`). */
 const secretKey = /token|secret|password|passwd|authorization|api[-_]?key/i;
 /**
- * Text shaped like a token: the published `32 hex - 31 hex` form, or any run of 32 or more letters,
- * digits, `-` and `_` mixing letters and digits (UUIDs, the ids of the API, are kept).
+ * Text shaped like a token (the published ones are `32 hex - 31 hex`): any run of 32 or more letters,
+ * digits, `-` and `_` mixing letters and digits. UUIDs, the ids of the API, are kept.
  */
 const tokenShaped = /[A-Za-z0-9_-]{32,}/g;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -84,7 +84,8 @@ export class TokenFilter {
   /** The text with every token in it replaced by `[redacted]`. */
   scrub(text: string, own: readonly string[], known = true): string {
     let result = text;
-    for (const secret of own) if (result.includes(secret)) result = result.split(secret).join('[redacted]');
+    // Values under secret keys are blanked anyway; a very short "token" elsewhere would blank ordinary text.
+    for (const secret of own) if (secret.length >= 6 && result.includes(secret)) result = result.split(secret).join('[redacted]');
     result = result.replace(tokenShaped, (run) => (uuid.test(run) || !/\d/.test(run) || !/[A-Za-z]/.test(run) ? run : '[redacted]'));
     if (known && this.knownHashes.size > 0) {
       result = result.replace(words, (word) => {

@@ -47,6 +47,8 @@ export interface ConnectOptions {
   readonly poolSize?: number;
   /** PostgreSQL statement_timeout in milliseconds; a statement past it is cancelled (408). */
   readonly statementTimeoutMs?: number;
+  /** SQLite: refuse to open a file another process serves (and hold it until close). For the server, not for tools. */
+  readonly exclusive?: boolean;
 }
 
 export class StoreError extends Error {}
@@ -105,9 +107,9 @@ function startCheckpointer(filename: string, onStopped: () => void): { stop(): P
   };
 }
 
-function openSqlite(url: string): Store {
+function openSqlite(url: string, options: ConnectOptions): Store {
   const filename = url === ':memory:' ? ':memory:' : resolve(url.replace(/^sqlite:(\/\/)?/, ''));
-  const releaseFile = filename === ':memory:' ? () => {} : prepareSqliteFile(filename);
+  const releaseFile = filename === ':memory:' ? () => {} : prepareSqliteFile(filename, options.exclusive ?? false);
   const database = new SqliteDatabase(filename);
   // WAL keeps readers off the writer's back; NORMAL sync is durable against a process crash
   // (kill -9), which is the failure the contract names.
@@ -212,7 +214,7 @@ async function openPostgres(url: string, options: ConnectOptions): Promise<Store
 
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
-  return openSqlite(url);
+  return openSqlite(url, options);
 }
 
 /**

@@ -99,15 +99,15 @@ export function checkWritableSqliteFile(filename: string): void {
   }
 }
 
-/** Creates the folder, checks the files can be written, and takes the one-process lock; returns its release. */
-export function prepareSqliteFile(filename: string): () => void {
+/** Creates the folder, checks the files can be written, and takes the one-process lock when asked; returns its release. */
+export function prepareSqliteFile(filename: string, exclusive: boolean): () => void {
   try {
     mkdirSync(dirname(filename), { recursive: true });
   } catch (error) {
     throw new DatabaseFileError(`the database cannot be written: its folder ${dirname(filename)} cannot be created (${(error as NodeJS.ErrnoException).code})`);
   }
   checkWritableSqliteFile(filename);
-  return lockSqliteFile(filename);
+  return exclusive ? lockSqliteFile(filename) : () => {};
 }
 
 /**
@@ -140,8 +140,15 @@ export function lockSqliteFile(filename: string): () => void {
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A process killed a moment ago stays a zombie until its parent reaps it: it holds no file.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state !== 'Z' && state !== 'X';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
