@@ -153,7 +153,7 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
       schema: {
         ...(endpoint.querystring ? { querystring: endpoint.querystring } : {}),
         ...(endpoint.params ? { params: endpoint.params } : {}),
-        // The snapshot is validated by loadSnapshot, which names the record and field at fault.
+        // The snapshot is validated by readSnapshot and loadSnapshot, which name the record and field at fault.
         ...(endpoint.body && name !== 'loadSnapshot' ? { body: endpoint.body } : {}),
         ...(name === 'saveSnapshot' || name === 'journal' ? {} : { response: { 200: endpoint.response } }),
       },
