@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from './store/database.ts';
 import type { Settings } from './settings.ts';
 import { openDatabase, type Store } from './store/connect.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { StorageHealth } from './store/storage-failure.ts';
+import { clientErrorAnswer, frameworkErrorAnswer, registerErrorHandling } from './http/errors.ts';
 import { registerJsonBodies } from './http/json.ts';
 import { registerHealth } from './http/health.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -58,6 +59,8 @@ export const redactedPaths = [
   '*.ClientToken', '*.AccessToken',
   // Webhook URLs carry the receiver's shared secret.
   'req.body.GeneralWebhookUrl', 'req.body.IntegrationWebhookUrl', '*.GeneralWebhookUrl', '*.IntegrationWebhookUrl',
+  // The spellings a client may use by mistake are blanked too.
+  'req.body.clientToken', 'req.body.accessToken', '*.clientToken', '*.accessToken', '*.client_token', '*.access_token',
 ];
 
 /** Webhook attempts in flight at once, per instance. */
@@ -88,6 +91,8 @@ function serverOptions(settings: Settings, dependencies: AppDependencies): Fasti
     keepAliveTimeout: keepAliveTimeoutMs,
     requestTimeout: requestTimeoutMs,
     return503OnClosing: true,
+    clientErrorHandler: clientErrorAnswer(settings.production),
+    frameworkErrors: frameworkErrorAnswer(settings.production),
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
     ajv: {
       // Deliberate: no coercion ("1" is not a number, 1.5 is not an integer), no defaults injected,
@@ -101,15 +106,16 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   const app = Fastify(serverOptions(settings, dependencies));
   registerRequestId(app);
   registerJsonBodies(app);
-  registerErrorHandling(app, { production: settings.production, bodyLimitBytes: settings.bodyLimitBytes });
-  registerHealth(app, dependencies.store);
+  const storage = new StorageHealth(dependencies.store.db);
+  registerErrorHandling(app, { production: settings.production, bodyLimitBytes: settings.bodyLimitBytes, storage, ping: () => dependencies.store.ping() });
+  registerHealth(app, dependencies.store, storage);
   app.register(registerOpenApi);
   const rateWindows = dependencies.rateWindows ?? rateWindowsFor(settings, dependencies.store);
   if (rateWindows) app.addHook('onClose', () => rateWindows.close());
   // The control plane (reset, snapshots, faults, journal, console) exists only when it is on.
   const faults = settings.controlApi ? new FaultInjector() : undefined;
-  const journal = settings.controlApi && settings.journalSize > 0 ? new Journal(settings.journalSize) : undefined;
-  if (journal) registerJournal(app, journal);
+  const journal = settings.controlApi && settings.journalSize > 0 ? new Journal({ capacity: settings.journalSize, budgetBytes: settings.journalBytes }) : undefined;
+  if (journal) registerJournal(app, journal, dependencies.store.db);
   const answers = answerCacheFor(settings, dependencies.store);
   app.decorate('answerCache', answers ?? noAnswerCache);
   const { store, clock = () => new Date() } = dependencies;
@@ -142,6 +148,7 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
       journal,
       adminToken: settings.adminToken,
       deliverer,
+      snapshotBodyLimitBytes: settings.snapshotBodyLimitBytes,
     });
   }
   return app;
@@ -164,7 +171,7 @@ function rateWindowsFor(settings: Settings, store: Store): RateWindows | undefin
  * then any seeds given in code (tests).
  */
 export async function openStore(settings: Settings, extraSeeds: readonly TenancySeed[] = []): Promise<OpenedStore> {
-  const serving = { poolSize: settings.databasePoolSize, statementTimeoutMs: settings.statementTimeoutMs };
+  const serving = { poolSize: settings.databasePoolSize, statementTimeoutMs: settings.statementTimeoutMs, exclusive: true };
   let tenancySeeds: TenancySeed[] = [];
   const store = await openDatabase(settings.databaseUrl, serving, async (setUp) => {
     const [source, seed] = settings.tenantsFile

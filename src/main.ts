@@ -1,11 +1,12 @@
 // The command line: `loyalty-connector [serve]` (default) and `loyalty-connector migrate`.
 import { readFile, writeFile } from 'node:fs/promises';
-import { allChainIds, loadSnapshot, saveSnapshot } from './control/snapshots.ts';
+import { allChainIds, loadSnapshot, readSnapshot, saveSnapshot } from './control/snapshots.ts';
 import { ApiError } from './loyalty/errors.ts';
 import { parseArgs } from 'node:util';
 import { buildOpenApiDocument, packageVersion } from './http/openapi.ts';
 import { buildApp, openStore } from './app.ts';
-import { connect, migrate } from './store/connect.ts';
+import { connect, migrate, StoreError } from './store/connect.ts';
+import { DatabaseFileError } from './store/storage-failure.ts';
 import { loadSettings, settingNames, SettingsError, type SettingFlags } from './settings.ts';
 import { TenancySeedError } from './tenancy/seed.ts';
 
@@ -92,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
         await writeFile(file, `${JSON.stringify(snapshot, null, 2)}\n`);
         process.stdout.write(`Saved ${snapshot.ChainIds.length} chain(s) to ${file}\n`);
       } else {
-        const input: unknown = JSON.parse(await readFile(file, 'utf8'));
+        const input = await readSnapshot(await readFile(file));
         const result = await store.db.transaction().execute(async (trx) => {
           await store.lockChains(trx, await allChainIds(trx));
           return loadSnapshot(trx, input);
@@ -136,6 +137,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const known = error instanceof SettingsError || error instanceof TenancySeedError || error instanceof ApiError || error instanceof SyntaxError
+      || error instanceof DatabaseFileError || error instanceof StoreError
       || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
     process.stderr.write(`loyalty-connector: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
     process.exit(1);

@@ -32,6 +32,10 @@ export interface Settings {
   readonly adminToken: string | undefined;
   /** How many API calls the request journal keeps (control plane only); 0 turns it off. */
   readonly journalSize: number;
+  /** How many bytes of bodies and answers the request journal keeps at most. */
+  readonly journalBytes: number;
+  /** The largest snapshot the control plane reads (POST /_connector/snapshot). */
+  readonly snapshotBodyLimitBytes: number;
   /** Memory for answers of repeatable reads kept until the next write (SQLite only); 0 turns it off. */
   readonly answerCacheBytes: number;
   /** Webhook delivery: how long events gather into one message, the first retry delay (doubling), attempts, timeout of one. */
@@ -42,6 +46,27 @@ export interface Settings {
 }
 
 export class SettingsError extends Error {}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+export function isLoopbackAddress(host: string): boolean {
+  const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) || name === '::ffff:127.0.0.1';
+}
+
+/**
+ * The control plane can wipe and read every chain: it is never served to the network unguarded, and
+ * an ADMIN_TOKEN set but empty (a typo in a deployment file) is not taken to mean "open".
+ */
+function checkControlPlaneGuard(settings: Settings, env: NodeJS.ProcessEnv): void {
+  if (env[settingNames.adminToken] !== undefined && env[settingNames.adminToken]!.trim() === '') {
+    throw new SettingsError(`${settingNames.adminToken} is set but empty: set it to a long random secret (ADMIN_TOKEN=$(openssl rand -hex 32)) or unset it`);
+  }
+  if (settings.controlApi && settings.adminToken === undefined && !isLoopbackAddress(settings.host)) {
+    throw new SettingsError(
+      `the control plane would be open to the network on ${settingNames.host}=${settings.host}: set ${settingNames.adminToken}=<secret> (e.g. ADMIN_TOKEN=$(openssl rand -hex 32)) or ${settingNames.controlApi}=off`,
+    );
+  }
+}
 
 export const settingNames = {
   host: 'HOST',
@@ -58,6 +83,8 @@ export const settingNames = {
   controlApi: 'CONTROL_API',
   adminToken: 'ADMIN_TOKEN',
   journalSize: 'JOURNAL_SIZE',
+  journalBytes: 'JOURNAL_BYTES',
+  snapshotBodyLimit: 'SNAPSHOT_BODY_LIMIT',
   answerCache: 'ANSWER_CACHE',
   webhookBatchMs: 'WEBHOOK_BATCH_MS',
   webhookRetryDelayMs: 'WEBHOOK_RETRY_DELAY_MS',
@@ -80,6 +107,8 @@ const defaults = {
   webhookRetryDelayMs: '120000',
   webhookAttempts: '5',
   webhookTimeoutMs: '5000',
+  journalBytes: '32mb',
+  snapshotBodyLimit: '64mb',
 };
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -128,7 +157,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
   const logLevel = pick('logLevel', defaults.logLevel)!;
   if (!logLevels.includes(logLevel)) throw new SettingsError(`${settingNames.logLevel} must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
 
-  return {
+  const settings: Settings = {
     host: pick('host', defaults.host)!,
     port: parsePositiveInteger(settingNames.port, pick('port', defaults.port)!, 65_535),
     databaseUrl: pick('databaseUrl', defaults.databaseUrl)!,
@@ -149,5 +178,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     webhookAttempts: parsePositiveInteger(settingNames.webhookAttempts, pick('webhookAttempts', defaults.webhookAttempts)!, 100),
     webhookTimeoutMs: parsePositiveInteger(settingNames.webhookTimeoutMs, pick('webhookTimeoutMs', defaults.webhookTimeoutMs)!, 600_000),
     journalSize: /^0$/.test(pick('journalSize') ?? '') ? 0 : parsePositiveInteger(settingNames.journalSize, pick('journalSize', '500')!, 100_000),
+    journalBytes: parseByteSize(settingNames.journalBytes, pick('journalBytes', defaults.journalBytes)!),
+    snapshotBodyLimitBytes: parseByteSize(settingNames.snapshotBodyLimit, pick('snapshotBodyLimit', defaults.snapshotBodyLimit)!),
   };
+  checkControlPlaneGuard(settings, env);
+  return settings;
 }

@@ -69,7 +69,7 @@ export type TimeInterval = Static<typeof TimeInterval>;
 export const AuthenticationFields = {
   ClientToken: Type.String({ minLength: 1, description: 'Token identifying the client application.' }),
   AccessToken: Type.String({ minLength: 1, description: 'Access token of the client application.' }),
-  Client: Type.String({ minLength: 1, description: 'Name and version of the client application.' }),
+  Client: Type.String({ minLength: 1, maxLength: 255, description: 'Name and version of the client application (at most 255 characters).' }),
   LanguageCode: Nullable(Type.String({ description: 'Accepted; selects nothing here.' })),
   CultureCode: Nullable(Type.String({ description: 'Accepted; selects nothing here.' })),
 };

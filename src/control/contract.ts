@@ -103,7 +103,14 @@ export const controlEndpoints = {
       Operation: Type.Optional(Type.String()), Status: Type.Optional(Type.String({ pattern: '^([1-5]\\d\\d|[1-5]xx)$' })),
       SinceUtc: Type.Optional(Type.String()), UntilUtc: Type.Optional(Type.String()), Limit: Type.Optional(CountText),
     }),
-    response: Type.Object({ Entries: Type.Array(JournalEntry) }, { title: 'JournalEntries' }),
+    response: Type.Object({
+      Entries: Type.Array(JournalEntry),
+      Usage: Type.Object({
+        Entries: Type.Integer(), Bytes: Type.Integer(), BudgetBytes: Type.Integer(),
+        DroppedForBytes: Type.Integer({ description: 'Calls let go to stay within JOURNAL_BYTES.' }),
+        TruncatedBodies: Type.Integer({ description: 'Bodies and answers over 64 KB kept as a note of their size.' }),
+      }, { title: 'JournalUsage' }),
+    }, { title: 'JournalEntries' }),
   },
   clearJournal: { method: 'DELETE', path: '/journal', summary: 'Clear the request journal', response: Empty },
 } satisfies Record<string, ControlEndpoint>;

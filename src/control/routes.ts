@@ -1,10 +1,9 @@
 // The control plane under /_connector/ (reset, snapshots, fault rules, the journal, and browsing for
 // the console) and the console at /console. Registered only when CONTROL_API is on; protected by
 // ADMIN_TOKEN when it is set. Errors and Request-Id are the API's own.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, invalidParameter } from '../loyalty/errors.ts';
+import { invalidParameter } from '../loyalty/errors.ts';
 import { getAllLoyaltyMemberships } from '../loyalty/memberships.ts';
 import { getAllLoyaltyPrograms } from '../loyalty/programs.ts';
 import { getAllLoyaltyTiers } from '../loyalty/tiers.ts';
@@ -13,10 +12,11 @@ import type { Store } from '../store/connect.ts';
 import { listChains } from '../store/snapshots.ts';
 import type { Principal } from '../tenancy/principal.ts';
 import type { TenancySeed } from '../tenancy/seed.ts';
+import { adminGuard, consoleGuard } from './admin-guard.ts';
 import { controlEndpoints, controlPrefix, type ControlEndpoint } from './contract.ts';
 import type { FaultInjector, FaultRuleInput } from './faults.ts';
 import type { Journal } from './journal.ts';
-import { allChainIds, loadSnapshot, resetChains, saveSnapshot } from './snapshots.ts';
+import { allChainIds, loadSnapshot, readSnapshot, resetChains, saveSnapshot } from './snapshots.ts';
 import type { Deliverer } from '../events/deliverer.ts';
 import { registerFrontDesk } from './front-desk.ts';
 import { registerIntegrationControl } from './integrations.ts';
@@ -29,9 +29,9 @@ export interface ControlPlaneOptions {
   readonly journal: Journal | undefined;
   readonly adminToken: string | undefined;
   readonly deliverer: Deliverer;
+  /** The largest snapshot POST /_connector/snapshot reads. */
+  readonly snapshotBodyLimitBytes: number;
 }
-
-const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Browsing goes through the API's own handlers, as a caller whose scope is one chain. */
 const chainPrincipal = (chainId: string): Principal => ({
@@ -47,7 +47,6 @@ const limitation = (query: Query) => ({ Count: query.Count ? Math.min(1000, Math
 
 export async function registerControlPlane(app: FastifyInstance, options: ControlPlaneOptions): Promise<void> {
   const { store, seeds, faults, journal, adminToken } = options;
-  const adminDigest = adminToken ? digest(adminToken) : undefined;
 
   async function knownChain(chainId: string): Promise<string> {
     const id = chainId.toLowerCase();
@@ -105,9 +104,10 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
       return saveSnapshot(store.db, chainId ? [chainId] : undefined, new Date());
     },
     loadSnapshot: async (request) => {
+      const snapshot = await readSnapshot(request.body as Buffer);
       const result = await store.db.transaction().execute(async (trx) => {
         await store.lockChains(trx, await allChainIds(trx));
-        return loadSnapshot(trx, request.body);
+        return loadSnapshot(trx, snapshot);
       });
       return { ChainIds: result.chainIds, Records: result.records };
     },
@@ -138,6 +138,7 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
           untilMs: instant('UntilUtc', query.UntilUtc),
           ...(query.Limit ? { limit: Number(query.Limit) } : {}),
         }),
+        Usage: journal.usage(),
       };
     },
     clearJournal: async () => {
@@ -146,34 +147,35 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
     },
   };
 
+  const guard = adminGuard(adminToken);
   await app.register(async (control) => {
-    control.addHook('onRequest', async (request) => {
-      if (!adminDigest) return;
-      const header = request.headers.authorization ?? '';
-      const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-      if (!timingSafeEqual(digest(token), adminDigest)) {
-        throw new ApiError(401, 'Invalid admin token: control-plane calls need Authorization: Bearer <ADMIN_TOKEN>.');
-      }
+    control.addHook('onRequest', guard);
+    const route = (scope: FastifyInstance, name: keyof typeof controlEndpoints, endpoint: ControlEndpoint) => scope.route({
+      method: endpoint.method,
+      url: `${controlPrefix}${endpoint.path}`,
+      // A snapshot of a large tenancy is far bigger than an API request.
+      ...(name === 'loadSnapshot' ? { bodyLimit: options.snapshotBodyLimitBytes } : {}),
+      schema: {
+        ...(endpoint.querystring ? { querystring: endpoint.querystring } : {}),
+        ...(endpoint.params ? { params: endpoint.params } : {}),
+        // The snapshot is validated by readSnapshot and loadSnapshot, which name the record and field at fault.
+        ...(endpoint.body && name !== 'loadSnapshot' ? { body: endpoint.body } : {}),
+        ...(name === 'saveSnapshot' || name === 'journal' ? {} : { response: { 200: endpoint.response } }),
+      },
+      handler: async (request) => handlers[name](request),
     });
     for (const [name, endpoint] of Object.entries(controlEndpoints) as [keyof typeof controlEndpoints, ControlEndpoint][]) {
-      control.route({
-        method: endpoint.method,
-        url: `${controlPrefix}${endpoint.path}`,
-        // A snapshot of a large tenancy is far bigger than an API request.
-        ...(name === 'loadSnapshot' ? { bodyLimit: 512 * 1024 * 1024 } : {}),
-        schema: {
-          ...(endpoint.querystring ? { querystring: endpoint.querystring } : {}),
-          ...(endpoint.params ? { params: endpoint.params } : {}),
-          // The snapshot is validated by loadSnapshot, which names the record and field at fault.
-          ...(endpoint.body && name !== 'loadSnapshot' ? { body: endpoint.body } : {}),
-          ...(name === 'saveSnapshot' || name === 'journal' ? {} : { response: { 200: endpoint.response } }),
-        },
-        handler: async (request) => handlers[name](request),
-      });
+      if (name !== 'loadSnapshot') route(control, name, endpoint);
     }
     registerWebhookControl(control, { store, deliverer: options.deliverer });
     registerFrontDesk(control, { store });
     registerIntegrationControl(control, { store, deliverer: options.deliverer });
+    // A snapshot arrives as bytes, parsed off the event loop by readSnapshot.
+    await control.register(async (scope) => {
+      scope.removeContentTypeParser('application/json');
+      scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+      route(scope, 'loadSnapshot', controlEndpoints.loadSnapshot);
+    });
   });
 
   const consoleFiles: Record<string, [string, string]> = {
@@ -185,6 +187,6 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
   };
   for (const [url, [file, type]] of Object.entries(consoleFiles)) {
     const content = await readFile(new URL(`./console/${file}`, import.meta.url), 'utf8');
-    app.get(url, async (_request, reply) => reply.type(type).send(content));
+    app.get(url, { onRequest: consoleGuard(adminToken) }, async (_request, reply) => reply.type(type).send(content));
   }
 }

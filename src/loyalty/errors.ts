@@ -48,6 +48,10 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     'Retry-After': String(retryAfterSeconds),
   });
 
+/** 503: the database cannot be written or reached (`cannot be written: disk full`); nothing was written. */
+export const databaseUnavailable = (cause: string) =>
+  new ApiError(503, `Service unavailable: the database ${cause}. Nothing of this request was written; retry later.`, `the database ${cause}`);
+
 export const internalError = (details?: string) => new ApiError(500, 'Internal server error.', details);
 
 /** 404 on the control plane: a record named in the path (a webhook message, an integration) that does not exist. */

@@ -25,7 +25,7 @@ const customerColumns = [
   'loyalty_code as loyaltyCode', 'activity_state as activityState', 'created_utc as createdUtc', 'updated_utc as updatedUtc',
 ] as const;
 
-const emailKey = (email: string | null) => (email ? email.trim().toLowerCase() : null);
+export const emailKey = (email: string | null) => (email ? email.trim().toLowerCase() : null);
 
 /** Inserts customers in order, in chunks (a seed may bring 100,000). Returns nothing; read back by id. */
 export async function insertCustomers(db: Kysely<Database>, customers: readonly NewCustomer[], now: Date): Promise<void> {

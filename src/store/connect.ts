@@ -10,7 +10,7 @@ export { StoreError } from './store.ts';
 export { migrate } from './migrate.ts';
 
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Store> {
-  return isSqliteUrl(url) ? openSqlite(url) : openPostgres(url, options);
+  return isSqliteUrl(url) ? openSqlite(url, options) : openPostgres(url, options);
 }
 
 /** The pool that migrates and applies seeds on PostgreSQL: two connections, no statement timeout. */

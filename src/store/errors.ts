@@ -15,14 +15,12 @@ export function isStatementTimeout(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === '57014';
 }
 
-/** Any constraint of the schema refused a write (unique, foreign key, not null, check). */
+/**
+ * Any constraint of the schema refused a write (unique, foreign key, not null, check): a duplicate key,
+ * a reference to a record that is not there or, with the composite keys of migration 0010, that
+ * belongs to another chain.
+ */
 export function isConstraintViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) || code === '23505' || code === '23503';
-}
-
-/** A foreign key refused a row: it names a record that is not there. */
-export function isForeignKeyViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
 }

@@ -40,6 +40,8 @@ export async function openPostgres(url: string, options: ConnectOptions): Promis
   });
   // A pool error (the server went away) must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // The same for a client in use when the connection drops: its query fails, the process stays up.
+  pool.on('connect', (client) => client.on('error', () => {}));
   if (schema) await createSchema(pool, schema, parsed.host);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {

@@ -1,12 +1,12 @@
 // SQLite: one connection (one writer), WAL, and a checkpointer thread.
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
 import { startCheckpointer } from './checkpointer.ts';
 import type { Database } from './database.ts';
 import { memoryRateWindows } from './rate-windows.ts';
-import type { Store } from './store.ts';
+import { prepareSqliteFile } from './storage-failure.ts';
+import type { ConnectOptions, Store } from './store.ts';
 
 /** SQLite's page cache per connection, in KiB (the default is 2 MiB): the hot part of a big table's indexes. */
 const sqliteCacheKib = 65_536;
@@ -24,6 +24,8 @@ const backstopWalPages = 25_000;
  */
 const statementCacheSize = 500;
 
+const endedTransactionRollback = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) } as unknown as SqliteStatement;
+
 /** The database as Kysely's SQLite driver sees it, with `prepare` answering cached statements. */
 function withStatementCache(database: SqliteDatabase.Database, capacity: number): KyselySqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
@@ -33,6 +35,9 @@ function withStatementCache(database: SqliteDatabase.Database, capacity: number)
       database.close();
     },
     prepare: (text) => {
+      // SQLite ends a transaction by itself on a full disk or an I/O error; Kysely's ROLLBACK would
+      // then fail with "no transaction is active" and hide the real error: it is skipped.
+      if (text === 'rollback' && !database.inTransaction) return endedTransactionRollback;
       let statement = statements.get(text);
       if (statement) {
         // Moved to the end: the Map's order is the recency order.
@@ -49,9 +54,9 @@ function withStatementCache(database: SqliteDatabase.Database, capacity: number)
 
 export const isSqliteUrl = (url: string) => !/^postgres(ql)?:\/\//.test(url);
 
-export function openSqlite(url: string): Store {
+export function openSqlite(url: string, options: ConnectOptions = {}): Store {
   const filename = url === ':memory:' ? ':memory:' : resolve(url.replace(/^sqlite:(\/\/)?/, ''));
-  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  const releaseFile = filename === ':memory:' ? () => {} : prepareSqliteFile(filename, options.exclusive ?? false);
   const database = new SqliteDatabase(filename);
   // WAL keeps readers off the writer's back; NORMAL sync is durable against a process crash
   // (kill -9), which is the failure the contract names.
@@ -86,6 +91,7 @@ export function openSqlite(url: string): Store {
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();
+      releaseFile();
     },
   };
 }

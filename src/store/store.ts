@@ -45,6 +45,8 @@ export interface ConnectOptions {
    * (postgres-statistics.ts); 0 turns the check off. Default 10 seconds.
    */
   readonly statisticsEveryMs?: number;
+  /** SQLite: refuse to open a file another process serves (and hold it until close). For the server, not for tools. */
+  readonly exclusive?: boolean;
 }
 
 export class StoreError extends Error {}

@@ -172,3 +172,10 @@ export async function selectIntegrationState(db: Kysely<Database>, tokenHash: st
   const row = await db.selectFrom('access_tokens').select('integration_state').where('token_hash', '=', tokenHash).executeTakeFirst();
   return row?.integration_state;
 }
+
+/** The hashes of every client and access token: what the journal compares words with to find tokens. */
+export async function allTokenHashes(db: Kysely<Database>): Promise<string[]> {
+  const clients = await db.selectFrom('clients').select('token_hash').execute();
+  const tokens = await db.selectFrom('access_tokens').select('token_hash').execute();
+  return [...clients, ...tokens].map((row) => row.token_hash);
+}

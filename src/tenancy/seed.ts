@@ -106,6 +106,32 @@ export async function readTenancySeed(path: string): Promise<TenancySeed> {
   return parseTenancySeed(path, json);
 }
 
+/**
+ * Entries that would silently override each other (last one wins): the same chain, enterprise,
+ * client token or access token listed twice. Named by position, never by token.
+ */
+export function findDuplicate(seed: TenancySeed): string | undefined {
+  // Each list's entries have the field its key reads; the tuple cannot say so per row.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const lists: [string, readonly unknown[] | undefined, string, (entry: any) => string][] = [
+    ['Chains', seed.Chains, 'Id', (c) => c.Id.toLowerCase()],
+    ['Enterprises', seed.Enterprises, 'Id', (e) => e.Id.toLowerCase()],
+    ['Clients', seed.Clients, 'ClientToken', (c) => c.ClientToken],
+    ['AccessTokens', seed.AccessTokens, 'AccessToken', (a) => a.AccessToken],
+    ['Customers', seed.Customers, 'Id', (c) => c.Id.toLowerCase()],
+    ['Companies', seed.Companies, 'Id', (c) => c.Id.toLowerCase()],
+  ];
+  for (const [name, list, field, key] of lists) {
+    const first = new Map<string, number>();
+    for (const [index, entry] of (list ?? []).entries()) {
+      const seen = first.get(key(entry));
+      if (seen !== undefined) return `${name}[${seen}] and ${name}[${index}] have the same ${field}; each may be listed once`;
+      first.set(key(entry), index);
+    }
+  }
+  return undefined;
+}
+
 /** The IsPortfolio enterprise kept for a portfolio token: a stable id derived from the token's hash. */
 export function portfolioEnterpriseId(accessTokenHash: string): string {
   const hex = createHash('sha256').update(`portfolio-enterprise:${accessTokenHash}`).digest('hex');
@@ -132,6 +158,8 @@ export async function applyTenancySeed(
     throw new TenancySeedError(`${source}: ${message}`);
   };
   const lower = (id: string) => id.toLowerCase();
+  const duplicate = findDuplicate(seed);
+  if (duplicate) refuse(duplicate);
   await db.transaction().execute(async (trx) => {
     if (lock) await lock(trx);
     const chains = seed.Chains ?? [];
@@ -153,6 +181,13 @@ export async function applyTenancySeed(
     enterprises.forEach((e, i) => {
       if (!knownChains.has(lower(e.ChainId))) refuse(`Enterprises[${i}].ChainId names a chain that is neither in the file nor in the database`);
     });
+    for (const [index, enterprise] of enterprises.entries()) {
+      const stored = await store.selectEnterprise(trx, lower(enterprise.Id));
+      // Its tokens would start reading the other chain's data.
+      if (stored && stored.chainId !== lower(enterprise.ChainId)) {
+        refuse(`Enterprises[${index}] is in chain ${stored.chainId} in the database and cannot move to chain ${lower(enterprise.ChainId)}`);
+      }
+    }
     const enterpriseChains = new Map(enterprises.map((e) => [lower(e.Id), lower(e.ChainId)]));
     const knownEnterprises = new Set([...enterpriseChains.keys(), ...await store.existingEnterpriseIds(trx, tokens.flatMap((t) => t.EnterpriseIds.map(lower)))]);
     const knownClients = new Set([...clients.map((c) => hashToken(c.ClientToken)), ...await store.existingClientHashes(trx, tokens.map((t) => hashToken(t.ClientToken)))]);

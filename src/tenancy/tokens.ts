@@ -23,6 +23,9 @@ export type Authentication =
 
 const refuse = (reason: string): Authentication => ({ ok: false, reason });
 
+/** An unknown access token and a client token that does not match it answer alike: neither confirms the other exists. */
+const invalidPair = 'Invalid ClientToken or AccessToken: the pair of tokens is not valid.';
+
 /** How long a successful authentication is reused. */
 export const authenticationTtlMs = 5_000;
 /** Distinct access tokens remembered per database; the oldest entry goes first. */
@@ -79,10 +82,10 @@ export async function authenticate(
 
   const mark = changeMark?.();
   const record = await selectAccessToken(db, accessTokenHash);
-  if (!record) return refuse('Invalid AccessToken: the access token is not valid.');
+  if (!record) return refuse(invalidPair);
   const storedClientTokenHash = Buffer.from(record.clientTokenHash, 'hex');
   if (!timingSafeEqual(clientTokenHash, storedClientTokenHash)) {
-    return refuse('Invalid ClientToken: the client token is not valid for this access token.');
+    return refuse(invalidPair);
   }
   if (!record.clientEnabled) return refuse('The integration is disabled.');
   if (!record.tokenEnabled) return refuse('Invalid AccessToken: the access token is disabled.');

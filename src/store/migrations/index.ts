@@ -10,6 +10,7 @@ import { rateWindowsMigration } from './0006-rate-windows.ts';
 import { membershipTimeIndexesMigration } from './0007-membership-time-indexes.ts';
 import { pageIndexesMigration } from './0008-page-indexes.ts';
 import { inactiveAccountIndexMigration } from './0009-inactive-account-index.ts';
+import { chainReferencesMigration } from './0010-chain-references.ts';
 import { outboxMigration } from './0011-outbox.ts';
 import { integrationsMigration } from './0012-integrations.ts';
 
@@ -24,6 +25,7 @@ export function migrationProvider(capabilities: Capabilities): MigrationProvider
     '0007-membership-time-indexes': membershipTimeIndexesMigration(capabilities),
     '0008-page-indexes': pageIndexesMigration(capabilities),
     '0009-inactive-account-index': inactiveAccountIndexMigration(capabilities),
+    '0010-chain-references': chainReferencesMigration(capabilities),
     '0011-outbox': outboxMigration(capabilities),
     '0012-integrations': integrationsMigration(capabilities),
   };
