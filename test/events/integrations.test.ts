@@ -152,7 +152,7 @@ describe.each(dialects)('integrations ($name)', (dialect) => {
     token = regenerated.body.AccessToken;
     expect(await works()).toBe(200);
     expect(await nextMessage()).toEqual({ Action: 'IntegrationApiKeyCreated', Data: { Integration: reference, ApiKey: token } });
-    expect((await t.call('configuration/get', tokensOf(old))).body.Message).toContain('Invalid AccessToken');
+    expect((await t.call('configuration/get', tokensOf(old))).body.Message).toContain('Invalid ClientToken or AccessToken');
 
     // Deleted: refused for good, the data stays, nothing more is possible.
     const customer = await t.call('customers/add', { ...tokensOf(token), LastName: 'Stays', OverwriteExisting: false });
