@@ -8,7 +8,8 @@ import { connect, migrate, type Store } from './store/connect.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerJsonBodies } from './http/json.ts';
 import { registerHealth } from './http/health.ts';
-import { registerOpenApi } from './http/openapi.ts';
+import { packageVersion, registerOpenApi } from './http/openapi.ts';
+import { registerHome } from './http/home.ts';
 import { redisRateWindows, type RateWindows } from './store/rate-windows.ts';
 import { generateRequestId, registerRequestId } from './http/request-id.ts';
 import { registerOperationRoutes } from './http/routes.ts';
@@ -79,6 +80,7 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   registerErrorHandling(app, { production: settings.production, bodyLimitBytes: settings.bodyLimitBytes });
   registerHealth(app, dependencies.store);
   app.register(registerOpenApi);
+  registerHome(app, { version: packageVersion, console: settings.controlApi });
   const rateWindows = dependencies.rateWindows ?? rateWindowsFor(settings, dependencies.store);
   if (rateWindows) app.addHook('onClose', () => rateWindows.close());
   // The control plane (reset, snapshots, faults, journal, console) exists only when it is on.

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Store } from '../store/connect.ts';
 
-const Health = Type.Object({ Status: Type.String(), Database: Type.Optional(Type.String()) }, { title: 'Health' });
+export const Health = Type.Object({ Status: Type.String(), Database: Type.Optional(Type.String()) }, { title: 'Health' });
 
 export function registerHealth(app: FastifyInstance, store: Store): void {
   app.get('/health/live', { schema: { response: { 200: Health } } }, async () => ({ Status: 'live' }));
