@@ -19,6 +19,7 @@ import { FaultInjector } from './control/faults.ts';
 import { Journal, registerJournal } from './control/journal.ts';
 import { registerControlPlane } from './control/routes.ts';
 import { demoTenancy, demoTenancySource } from './tenancy/demo.ts';
+import { applyDemoLoyaltyRecords } from './tenancy/demo-loyalty.ts';
 import { applyTenancySeed, readTenancySeed, type TenancySeed } from './tenancy/seed.ts';
 
 /** A store ready to serve, with the tenancy seeds that were applied to it (a reset goes back to them). */
@@ -97,6 +98,7 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
       faults,
       journal,
       adminToken: settings.adminToken,
+      demoData: settings.demoData && !settings.tenantsFile,
     });
   }
   return app;
@@ -128,6 +130,12 @@ export async function openStore(settings: Settings, extraSeeds: readonly Tenancy
     await applyTenancySeed(store.db, source, seed, new Date(), application);
     for (const [index, extra] of extraSeeds.entries()) {
       await applyTenancySeed(store.db, `seed ${index}`, extra, new Date(), application);
+    }
+    if (settings.demoData && !settings.tenantsFile) {
+      await store.db.transaction().execute(async (trx) => {
+        await store.lockChains(trx, ['tenancy-seed']);
+        await applyDemoLoyaltyRecords(trx, new Date());
+      });
     }
     tenancySeeds = [seed, ...extraSeeds];
   } catch (error) {

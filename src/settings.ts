@@ -35,6 +35,8 @@ export interface Settings {
   readonly journalSize: number;
   /** Memory for answers of repeatable reads kept until the next write (SQLite only); 0 turns it off. */
   readonly answerCacheBytes: number;
+  /** With the built-in demo tenancy: its demo loyalty records in a chain that has none (start, reset). */
+  readonly demoData: boolean;
 }
 
 export class SettingsError extends Error {}
@@ -55,6 +57,7 @@ export const settingNames = {
   adminToken: 'ADMIN_TOKEN',
   journalSize: 'JOURNAL_SIZE',
   answerCache: 'ANSWER_CACHE',
+  demoData: 'DEMO_DATA',
 } as const;
 
 const defaults = {
@@ -92,6 +95,7 @@ export const settingHelp: Record<keyof typeof settingNames, { readonly flag?: st
   controlApi: { value: 'on|off', text: 'control plane under /_connector/ and the console (default on with the demo tenancy, off with TENANTS_FILE)' },
   adminToken: { value: '<token>', text: 'when set, the control plane needs Authorization: Bearer <token>' },
   journalSize: { value: '<number>', text: 'API calls the request journal keeps (default 500); 0 turns it off' },
+  demoData: { value: 'on|off', text: 'with the built-in demo tenancy, its demo programs, tiers and membership in a chain that has none (default on)' },
 };
 
 /**
@@ -218,6 +222,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     controlApi: parseSwitch(settingNames.controlApi, pick('controlApi')) ?? pick('tenantsFile') === undefined,
     adminToken: pick('adminToken'),
     answerCacheBytes: /^\s*(off|0)\s*$/i.test(pick('answerCache') ?? '') ? 0 : parseByteSize(settingNames.answerCache, pick('answerCache', defaults.answerCache)!),
+    demoData: parseSwitch(settingNames.demoData, pick('demoData')) ?? true,
     journalSize: /^0$/.test(pick('journalSize') ?? '') ? 0 : parsePositiveInteger(settingNames.journalSize, pick('journalSize', '500')!, 100_000),
   };
 }

@@ -17,6 +17,7 @@ import { controlEndpoints, controlPrefix, type ControlEndpoint } from './contrac
 import type { FaultInjector, FaultRuleInput } from './faults.ts';
 import type { Journal } from './journal.ts';
 import { allChainIds, loadSnapshot, resetChains, saveSnapshot } from './snapshots.ts';
+import { applyDemoLoyaltyRecords } from '../tenancy/demo-loyalty.ts';
 
 export interface ControlPlaneOptions {
   readonly store: Store;
@@ -24,6 +25,8 @@ export interface ControlPlaneOptions {
   readonly faults: FaultInjector;
   readonly journal: Journal | undefined;
   readonly adminToken: string | undefined;
+  /** A reset also puts back the demo loyalty records (built-in demo tenancy, DEMO_DATA on). */
+  readonly demoData?: boolean;
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -91,7 +94,9 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
       const chainId = (request.body as { ChainId?: string | null } | undefined)?.ChainId;
       const chainIds = await store.db.transaction().execute(async (trx) => {
         await store.lockChains(trx, await allChainIds(trx));
-        return resetChains(trx, chainId ? [chainId] : undefined, seeds, new Date());
+        const reset = await resetChains(trx, chainId ? [chainId] : undefined, seeds, new Date());
+        if (options.demoData) await applyDemoLoyaltyRecords(trx, new Date(), reset);
+        return reset;
       });
       return { ChainIds: chainIds };
     },
