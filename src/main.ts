@@ -299,10 +299,10 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const known = explain(error);
-    const line = known ?? `${(error as Error).message ?? String(error)}`.split('\n')[0];
+    const debug = showsStackTraces();
+    const line = known ?? `${`${(error as Error).message ?? String(error)}`.split('\n')[0]}${debug ? '' : ' (LOG_LEVEL=debug shows where it happened)'}`;
     process.stderr.write(`loyalty-connector: ${line}\n`);
-    if (showsStackTraces()) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    else if (!known) process.stderr.write('loyalty-connector: (LOG_LEVEL=debug shows the stack trace)\n');
+    if (debug) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );
