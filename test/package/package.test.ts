@@ -66,7 +66,7 @@ async function startInstalledServer(): Promise<string> {
   server = child;
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the installed server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`the installed server did not start:\n${output}`)), 60_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const serving = /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"Loyalty Connector is serving"/.exec(output);
@@ -98,7 +98,7 @@ describe('the packed package', () => {
     expect(readFileSync(join(consumer, 'node_modules', 'loyalty-connector', 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
   });
 
-  it('serves from the installed bin: the API, /, /docs and /console', async () => {
+  it('serves from the installed bin: the API, /, /docs and /console', { timeout: 90_000 }, async () => {
     url = await startInstalledServer();
     const home = await fetch(`${url}/`);
     expect(home.status).toBe(200);
@@ -108,7 +108,7 @@ describe('the packed package', () => {
     expect((await fetch(`${url}/docs/assets/swagger-ui-bundle.js`)).status).toBe(200);
   });
 
-  it('gives the client to ESM and CommonJS, and each makes a call', async () => {
+  it('gives the client to ESM and CommonJS, and each makes a call', { timeout: 60_000 }, async () => {
     const options = `{ baseUrl: process.argv[2], clientToken: '${gross.ClientToken}', accessToken: '${gross.AccessToken}', client: 'package test' }`;
     writeFileSync(join(consumer, 'esm.mjs'), `import { createClient } from 'loyalty-connector/client';\nconst api = createClient(${options});\nconsole.log((await api.configuration.get({})).Enterprise.ChainId);\n`);
     writeFileSync(join(consumer, 'cjs.cjs'), `const { createClient } = require('loyalty-connector/client');\nconst api = createClient(${options});\napi.configuration.get({}).then((c) => console.log(c.Enterprise.ChainId));\n`);
@@ -144,12 +144,12 @@ describe('the packed package', () => {
     ], { cwd: consumer }).catch((error: { stdout: string }) => ({ stdout: error.stdout, failed: true }));
     expect(checked.stdout).toBe('');
     expect('failed' in checked).toBe(false);
-  }, 60_000);
+  }, 240_000); // the compiler checks Fastify's declarations too: half a minute alone, more beside the suite
 
   it('runs the node:test example of docs/ with startServer() from the installed package', async () => {
     cpSync(join(consumer, 'node_modules', 'loyalty-connector', 'docs', 'examples', 'node-test.test.mjs'), join(consumer, 'example.test.mjs'));
     const { stdout } = await run(process.execPath, ['--test', 'example.test.mjs'], { cwd: consumer, env: cleanEnvironment() });
     expect(stdout).toMatch(/# pass 2/);
     expect(stdout).toMatch(/# fail 0/);
-  }, 60_000);
+  }, 120_000);
 });
