@@ -107,7 +107,8 @@ describe('the command line', () => {
     expect(debug.stderr).toMatch(/^\s+at /m);
   }, 60_000);
 
-  it.each([
+  // Each case is a process of its own: they run side by side.
+  it.concurrent.each([
     ['postgresql//oops', /DATABASE_URL looks like a URL without its colon \("postgresql\/\/"\)/],
     ['mysql://root@127.0.0.1/x', /DATABASE_URL has the scheme "mysql:"/],
     ['postgres:/db', /DATABASE_URL must start with postgres:\/\//],
@@ -119,7 +120,7 @@ describe('the command line', () => {
     expect(readdirSync(run.cwd)).toEqual([]);
   });
 
-  it.each([
+  it.concurrent.each([
     [{ PORT: '80800' }, /PORT must be a port number/],
     [{ HOST: 'http://127.0.0.1' }, /HOST must be a host name or IP address/],
     [{ RATE_LIMIT: 'lots' }, /RATE_LIMIT must look like 200\/30s/],
