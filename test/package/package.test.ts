@@ -7,7 +7,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -32,11 +32,17 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'loyalty-connector-package-'));
   const source = join(work, 'source');
   // What a clean clone has: the tracked files and the new ones not ignored (no dist/, no data/).
-  const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repository });
-  for (const file of stdout.split('\0').filter(Boolean)) {
-    if (!existsSync(join(repository, file))) continue;
-    mkdirSync(dirname(join(source, file)), { recursive: true });
-    copyFileSync(join(repository, file), join(source, file));
+  // Outside a git checkout, everything but what .gitignore names.
+  const listed = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repository }).catch(() => undefined);
+  if (listed) {
+    for (const file of listed.stdout.split('\0').filter(Boolean)) {
+      if (!existsSync(join(repository, file))) continue;
+      mkdirSync(dirname(join(source, file)), { recursive: true });
+      copyFileSync(join(repository, file), join(source, file));
+    }
+  } else {
+    const left = new Set(['node_modules', 'dist', 'data', 'test-artifacts', '.git']);
+    cpSync(repository, source, { recursive: true, filter: (path) => !left.has(relative(repository, path).split(sep)[0]!) });
   }
   symlinkSync(join(repository, 'node_modules'), join(source, 'node_modules'), 'dir');
   const packed = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: source, maxBuffer: 16 * 1024 * 1024 });
