@@ -276,7 +276,7 @@ export async function seed(options: SeedOptions): Promise<SeedSummary> {
   }
 
   // Migrate and apply the demo tenancy exactly as the server does.
-  const store = await openStore(loadSettings({ DATABASE_URL: database, LOG_LEVEL: 'silent', RATE_LIMIT: 'off' }));
+  const store = await openStore(loadSettings({ DATABASE_URL: database, LOG_LEVEL: 'silent', RATE_LIMIT: 'off', DEMO_DATA: 'off' }));
   try {
     const existing = await store.db.selectFrom('loyalty_memberships').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     if (Number(existing.n) > 0) {

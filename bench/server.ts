@@ -22,7 +22,7 @@ async function start(): Promise<void> {
   if (mode === 'app') {
     // As in production (a TENANTS_FILE turns it off there too): no control plane or request journal.
     const settings = loadSettings({
-      DATABASE_URL: database, RATE_LIMIT: 'off', LOG_LEVEL: 'warn', CONTROL_API: process.env.BENCH_CONTROL_API ?? 'off',
+      DATABASE_URL: database, RATE_LIMIT: 'off', LOG_LEVEL: 'warn', DEMO_DATA: 'off', CONTROL_API: process.env.BENCH_CONTROL_API ?? 'off',
       ...(answerCache ? { ANSWER_CACHE: answerCache } : {}),
     });
     store = await openStore(settings);

@@ -260,7 +260,7 @@ async function worker(base: string, index: number, deadline: number): Promise<vo
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 async function main(): Promise<number> {
-  const settings = loadSettings({ DATABASE_URL: databaseUrl, RATE_LIMIT: 'off', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const settings = loadSettings({ DATABASE_URL: databaseUrl, RATE_LIMIT: 'off', DEMO_DATA: 'off', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const store = await openStore(settings);
   const app = buildApp(settings, { store });
   await app.listen({ host: '127.0.0.1', port: 0 });

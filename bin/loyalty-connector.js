@@ -1,6 +1,19 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (through tsx), so a clean clone needs no build step.
-import { register } from 'tsx/esm/api';
+// The installed package runs the compiled server (dist/, built before every `npm pack`). A clone of
+// the repository has the TypeScript sources beside this file and runs them through tsx, a development
+// tool, so what runs is always what was last edited (never a stale dist/).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/main.ts');
+const sources = new URL('../src/main.ts', import.meta.url);
+const compiled = new URL('../dist/main.js', import.meta.url);
+let tsx;
+if (existsSync(sources)) tsx = await import('tsx/esm/api').catch(() => undefined);
+if (tsx) {
+  tsx.register();
+  await import(sources.href);
+} else if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  process.stderr.write('loyalty-connector: dist/ is missing: run `npm run build` in the package folder.\n');
+  process.exit(1);
+}

@@ -9,7 +9,8 @@ import { StorageHealth } from './store/storage-failure.ts';
 import { clientErrorAnswer, frameworkErrorAnswer, registerErrorHandling } from './http/errors.ts';
 import { registerJsonBodies } from './http/json.ts';
 import { registerHealth } from './http/health.ts';
-import { registerOpenApi } from './http/openapi.ts';
+import { packageVersion, registerOpenApi } from './http/openapi.ts';
+import { registerHome } from './http/home.ts';
 import { redisRateWindows, type RateWindows } from './store/rate-windows.ts';
 import { generateRequestId, registerRequestId } from './http/request-id.ts';
 import { registerOperationRoutes } from './http/routes.ts';
@@ -25,6 +26,7 @@ import { Journal, registerJournal } from './control/journal.ts';
 import { registerControlPlane } from './control/routes.ts';
 import { Deliverer } from './events/deliverer.ts';
 import { demoTenancy, demoTenancySource } from './tenancy/demo.ts';
+import { applyDemoLoyaltyRecords } from './tenancy/demo-loyalty.ts';
 import { applyTenancySeed, readTenancySeed, type TenancySeed } from './tenancy/seed.ts';
 
 /** A store ready to serve, with the tenancy seeds that were applied to it (a reset goes back to them). */
@@ -110,6 +112,7 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   registerErrorHandling(app, { production: settings.production, bodyLimitBytes: settings.bodyLimitBytes, storage, ping: () => dependencies.store.ping() });
   registerHealth(app, dependencies.store, storage);
   app.register(registerOpenApi);
+  registerHome(app, { version: packageVersion, console: settings.controlApi });
   const rateWindows = dependencies.rateWindows ?? rateWindowsFor(settings, dependencies.store);
   if (rateWindows) app.addHook('onClose', () => rateWindows.close());
   // The control plane (reset, snapshots, faults, journal, console) exists only when it is on.
@@ -149,6 +152,7 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
       adminToken: settings.adminToken,
       deliverer,
       snapshotBodyLimitBytes: settings.snapshotBodyLimitBytes,
+      demoData: settings.demoData && !settings.tenantsFile,
     });
   }
   return app;
@@ -181,6 +185,12 @@ export async function openStore(settings: Settings, extraSeeds: readonly Tenancy
     await applyTenancySeed(setUp.db, source, seed, new Date(), application);
     for (const [index, extra] of extraSeeds.entries()) {
       await applyTenancySeed(setUp.db, `seed ${index}`, extra, new Date(), application);
+    }
+    if (settings.demoData && !settings.tenantsFile) {
+      await setUp.db.transaction().execute(async (trx) => {
+        await setUp.lockChains(trx, ['tenancy-seed']);
+        await applyDemoLoyaltyRecords(trx, new Date());
+      });
     }
     tenancySeeds = [seed, ...extraSeeds];
   });

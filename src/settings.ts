@@ -8,8 +8,9 @@ export interface RateLimitSetting {
 
 export interface Settings {
   readonly host: string;
+  /** 0 takes a free port. */
   readonly port: number;
-  /** `./data/loyalty.db`, `:memory:`, a file path, or `postgres://…`. */
+  /** `./data/loyalty.db`, `:memory:`, a file path, or `postgres://…` (`sqlite:`/`file:` URLs arrive as their path). */
   readonly databaseUrl: string;
   /** Path of a tenancy seed file; `undefined` means the built-in demo tenancy. */
   readonly tenantsFile: string | undefined;
@@ -43,6 +44,8 @@ export interface Settings {
   readonly webhookRetryDelayMs: number;
   readonly webhookAttempts: number;
   readonly webhookTimeoutMs: number;
+  /** With the built-in demo tenancy: its demo loyalty records in a chain that has none (start, reset). */
+  readonly demoData: boolean;
 }
 
 export class SettingsError extends Error {}
@@ -90,6 +93,7 @@ export const settingNames = {
   webhookRetryDelayMs: 'WEBHOOK_RETRY_DELAY_MS',
   webhookAttempts: 'WEBHOOK_ATTEMPTS',
   webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
+  demoData: 'DEMO_DATA',
 } as const;
 
 const defaults = {
@@ -111,7 +115,98 @@ const defaults = {
   snapshotBodyLimit: '64mb',
 };
 
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * What each setting is, for `--help`: its flag (when it has one; the others are environment-only)
+ * and a line saying what it takes. Keyed like settingNames, so a new setting cannot go unlisted.
+ */
+export const settingHelp: Record<keyof typeof settingNames, { readonly flag?: string; readonly value: string; readonly text: string }> = {
+  host: { flag: 'host', value: '<address>', text: 'listen address (default 127.0.0.1; 0.0.0.0 for every interface)' },
+  port: { flag: 'port', value: '<number>', text: 'listen port (default 8080; 0 takes a free one)' },
+  databaseUrl: { flag: 'database', value: '<url|path>', text: 'postgres://…, sqlite:PATH, file:PATH, a file path or :memory: (default ./data/loyalty.db)' },
+  tenantsFile: { flag: 'tenants', value: '<file>', text: 'tenancy seed file (default: the built-in demo tenancy)' },
+  rateLimit: { flag: 'rate-limit', value: '<n/window>', text: 'requests per access token, e.g. 200/30s (default); off disables' },
+  logLevel: { flag: 'log-level', value: '<level>', text: `${logLevels.join(', ')} (default info; debug also prints stack traces of CLI errors)` },
+  bodyLimit: { flag: 'body-limit', value: '<size>', text: 'largest request body, e.g. 5mb (default); larger ones get 413' },
+  requestTimeout: { flag: 'request-timeout', value: '<ms>', text: 'processing time before a request gets 408 (default 30000)' },
+  answerCache: { flag: 'answer-cache', value: '<size>', text: 'memory for getAll answers kept until the next write, SQLite only (default 64mb); off disables' },
+  databasePoolSize: { value: '<number>', text: 'PostgreSQL connections per instance (default 10)' },
+  statementTimeout: { value: '<ms>', text: 'PostgreSQL statement timeout (default 30000)' },
+  redisUrl: { value: '<redis://…>', text: 'Redis shared by several instances for the request limit (default: PostgreSQL, or this process)' },
+  controlApi: { value: 'on|off', text: 'control plane under /_connector/ and the console (default on with the demo tenancy, off with TENANTS_FILE)' },
+  adminToken: { value: '<token>', text: 'when set, the control plane needs Authorization: Bearer <token>; required (non-empty) when HOST is not loopback' },
+  journalSize: { value: '<number>', text: 'API calls the request journal keeps (default 500); 0 turns it off' },
+  journalBytes: { value: '<size>', text: 'bytes of bodies and answers the request journal keeps at most (default 32mb)' },
+  snapshotBodyLimit: { value: '<size>', text: 'largest snapshot POST /_connector/snapshot reads (default 64mb)' },
+  webhookBatchMs: { value: '<ms>', text: 'events of one integration within this time share a webhook message (default 1000)' },
+  webhookRetryDelayMs: { value: '<ms>', text: 'first retry of a failed webhook attempt, doubling each time (default 120000)' },
+  webhookAttempts: { value: '<number>', text: 'webhook attempts before a message is kept as Discarded (default 5)' },
+  webhookTimeoutMs: { value: '<ms>', text: 'time a webhook receiver has to answer one attempt (default 5000)' },
+  demoData: { value: 'on|off', text: 'with the built-in demo tenancy, its demo programs, tiers and membership in a chain that has none (default on)' },
+};
+
+/**
+ * DATABASE_URL: PostgreSQL URLs as they are; `sqlite:` and `file:` URLs become the path they name.
+ * Anything else that looks like a URL (a scheme, or a scheme's `//` typed without its colon) is refused
+ * rather than taken for a file path: `mysql://…` or `postgresql//…` would otherwise create a folder.
+ * The message shows the scheme only: the URL may hold a password.
+ */
+export function parseDatabaseUrl(text: string): string {
+  const name = settingNames.databaseUrl;
+  const value = text.trim();
+  const accepted = 'use postgres://…, postgresql://…, sqlite:PATH, file:PATH, :memory: or a file path';
+  if (value === '') throw new SettingsError(`${name} is empty: ${accepted}`);
+  if (value === ':memory:') return value;
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(value)?.[1]?.toLowerCase();
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    if (!value.slice(scheme.length).startsWith('://')) throw new SettingsError(`${name} must start with ${scheme}:// (two slashes after the colon)`);
+    try {
+      new URL(value);
+    } catch {
+      throw new SettingsError(`${name} is not a valid PostgreSQL URL: write it as postgres://user:password@host:5432/database`);
+    }
+    return value;
+  }
+  if (scheme === 'sqlite' || scheme === 'file') {
+    const rest = value.slice(scheme.length + 1);
+    if (rest.includes('?') || rest.includes('#')) throw new SettingsError(`${name}: ${scheme}: URLs take a path only, no ?parameters`);
+    if (rest === ':memory:') return ':memory:';
+    // file:///abs and sqlite:///abs name an absolute path; sqlite://rel and sqlite:rel a relative one.
+    const path = rest.startsWith('///') ? rest.slice(2) : rest.startsWith('//') ? rest.slice(2) : rest;
+    if (scheme === 'file' && rest.startsWith('//') && !rest.startsWith('///')) {
+      throw new SettingsError(`${name}: file:// URLs need an absolute path (file:///var/lib/loyalty.db) or none of the slashes (file:data/loyalty.db)`);
+    }
+    if (path === '' || path.endsWith('/')) throw new SettingsError(`${name}: ${scheme}: needs a file name, as in ${scheme}:data/loyalty.db`);
+    return decodeURIComponent(path);
+  }
+  if (scheme) throw new SettingsError(`${name} has the scheme "${scheme}:", which this server does not speak: ${accepted}`);
+  const typo = /^([a-z][a-z0-9+.-]+)\/\//i.exec(value)?.[1];
+  if (typo) throw new SettingsError(`${name} looks like a URL without its colon ("${typo}//"): write ${typo}://…, or ./${typo}/… for a file`);
+  return value;
+}
+
+/** HOST: a host name or an IP address, not a URL. */
+function parseHost(text: string): string {
+  const value = text.trim();
+  if (!/^(\[[0-9a-f:.]+\]|[0-9a-f:.]*:[0-9a-f:.]*|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/i.test(value)) {
+    throw new SettingsError(`${settingNames.host} must be a host name or IP address such as 127.0.0.1 or 0.0.0.0, not "${text}"`);
+  }
+  return value.replace(/^\[|\]$/g, '');
+}
+
+function parsePort(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) > 65_535) {
+    throw new SettingsError(`${settingNames.port} must be a port number from 0 (a free one) to 65535, not "${text}"`);
+  }
+  return Number(text);
+}
+
+function parseRedisUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^rediss?:\/\/[^\s]+$/i.test(text.trim())) throw new SettingsError(`${settingNames.redisUrl} must be a redis:// or rediss:// URL`);
+  return text.trim();
+}
 
 /** `200/30s`, `1000/1m`, or `off`. */
 export function parseRateLimit(text: string): RateLimitSetting | undefined {
@@ -130,7 +225,9 @@ export function parseByteSize(name: string, text: string): number {
   const match = /^\s*(\d+)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
   if (!match) throw new SettingsError(`${name} must be a size such as 5mb, not "${text}"`);
   const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b'];
-  return Number(match[1]) * unit;
+  const bytes = Number(match[1]) * unit;
+  if (bytes < 1) throw new SettingsError(`${name} must be more than 0 bytes, not "${text}"`);
+  return bytes;
 }
 
 function parsePositiveInteger(name: string, text: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -158,9 +255,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
   if (!logLevels.includes(logLevel)) throw new SettingsError(`${settingNames.logLevel} must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
 
   const settings: Settings = {
-    host: pick('host', defaults.host)!,
-    port: parsePositiveInteger(settingNames.port, pick('port', defaults.port)!, 65_535),
-    databaseUrl: pick('databaseUrl', defaults.databaseUrl)!,
+    host: parseHost(pick('host', defaults.host)!),
+    port: parsePort(pick('port', defaults.port)!),
+    databaseUrl: parseDatabaseUrl(pick('databaseUrl', defaults.databaseUrl)!),
     tenantsFile: pick('tenantsFile'),
     rateLimit: parseRateLimit(pick('rateLimit', defaults.rateLimit)!),
     logLevel,
@@ -169,7 +266,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     requestTimeoutMs: parsePositiveInteger(settingNames.requestTimeout, pick('requestTimeout', defaults.requestTimeout)!),
     databasePoolSize: parsePositiveInteger(settingNames.databasePoolSize, pick('databasePoolSize', defaults.databasePoolSize)!, 1000),
     statementTimeoutMs: parsePositiveInteger(settingNames.statementTimeout, pick('statementTimeout', defaults.statementTimeout)!),
-    redisUrl: pick('redisUrl'),
+    redisUrl: parseRedisUrl(pick('redisUrl')),
     controlApi: parseSwitch(settingNames.controlApi, pick('controlApi')) ?? pick('tenantsFile') === undefined,
     adminToken: pick('adminToken'),
     answerCacheBytes: /^\s*(off|0)\s*$/i.test(pick('answerCache') ?? '') ? 0 : parseByteSize(settingNames.answerCache, pick('answerCache', defaults.answerCache)!),
@@ -177,10 +274,16 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     webhookRetryDelayMs: parsePositiveInteger(settingNames.webhookRetryDelayMs, pick('webhookRetryDelayMs', defaults.webhookRetryDelayMs)!, 86_400_000),
     webhookAttempts: parsePositiveInteger(settingNames.webhookAttempts, pick('webhookAttempts', defaults.webhookAttempts)!, 100),
     webhookTimeoutMs: parsePositiveInteger(settingNames.webhookTimeoutMs, pick('webhookTimeoutMs', defaults.webhookTimeoutMs)!, 600_000),
+    demoData: parseSwitch(settingNames.demoData, pick('demoData')) ?? true,
     journalSize: /^0$/.test(pick('journalSize') ?? '') ? 0 : parsePositiveInteger(settingNames.journalSize, pick('journalSize', '500')!, 100_000),
     journalBytes: parseByteSize(settingNames.journalBytes, pick('journalBytes', defaults.journalBytes)!),
     snapshotBodyLimitBytes: parseByteSize(settingNames.snapshotBodyLimit, pick('snapshotBodyLimit', defaults.snapshotBodyLimit)!),
   };
   checkControlPlaneGuard(settings, env);
   return settings;
+}
+
+/** LOG_LEVEL=debug (or trace) also shows the stack trace of an error that stops the command line. */
+export function showsStackTraces(env: NodeJS.ProcessEnv = process.env, flags: SettingFlags = {}): boolean {
+  return /^(debug|trace)$/i.test(flags.logLevel ?? env[settingNames.logLevel] ?? '');
 }

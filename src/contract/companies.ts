@@ -1,8 +1,9 @@
 // companies: add (one company) and getAll — the documented subset of the published companies
 // operations that loyalty memberships need.
 import { Type } from 'typebox';
-import { ActivityStates, Limitation, Nullable, OrNull, RequestBody, StringArray, TimeInterval, Uuid, UuidArray, demoAuthentication } from './common.ts';
+import { ActivityStates, Limitation, Nullable, OrNull, RequestBody, StringArray, TimeInterval, Uuid, UuidArray } from './common.ts';
 import { defineOperation } from './operation.ts';
+import { operationExamples } from './examples.ts';
 
 const NullableString = OrNull(Type.String());
 
@@ -50,7 +51,7 @@ const CompaniesResult = Type.Object({ Companies: Type.Array(Company), Cursor: Or
 
 export const companyOperations = {
   'companies/add': defineOperation({
-    example: { ...demoAuthentication, Name: 'Sample Company 1', Options: { Invoiceable: true, AddFeesToInvoices: false, AddTaxDeductedPaymentToInvoices: false } },
+    example: operationExamples['companies/add'],
     resource: 'companies',
     action: 'add',
     writes: true,
@@ -64,7 +65,7 @@ export const companyOperations = {
     response: CompaniesResult,
   }),
   'companies/getAll': defineOperation({
-    example: { ...demoAuthentication, Names: ['Acme Travel Ltd'], ActivityStates: ['Active'], Limitation: { Count: 10 } },
+    example: operationExamples['companies/getAll'],
     resource: 'companies',
     action: 'getAll',
     writes: false,

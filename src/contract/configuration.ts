@@ -1,8 +1,9 @@
 // configuration/get: the subset of the published Configuration that tells an integrator who it is
 // connected to (above all its ChainId). Every property the published Enterprise marks required is here.
 import { Type, type Static } from 'typebox';
-import { Nullable, OrNull, RequestBody, Uuid, demoAuthentication } from './common.ts';
+import { Nullable, OrNull, RequestBody, Uuid } from './common.ts';
 import { defineOperation } from './operation.ts';
+import { operationExamples } from './examples.ts';
 
 const NullableString = OrNull(Type.String());
 
@@ -70,7 +71,7 @@ export type Enterprise = Static<typeof Enterprise>;
 
 export const configurationOperations = {
   'configuration/get': defineOperation({
-    example: { ...demoAuthentication, EnterpriseId: '851df8c8-90f2-4c4a-8e01-a4fc46b25178' },
+    example: operationExamples['configuration/get'],
     resource: 'configuration',
     action: 'get',
     writes: false,

@@ -2,8 +2,9 @@
 // subset of the published customers operations that loyalty memberships need. Other published fields
 // are accepted and ignored.
 import { Type } from 'typebox';
-import { ActivityStates, Limitation, Nullable, OrNull, RequestBody, StringArray, TimeInterval, Uuid, UuidArray, demoAuthentication } from './common.ts';
+import { ActivityStates, Limitation, Nullable, OrNull, RequestBody, StringArray, TimeInterval, Uuid, UuidArray } from './common.ts';
 import { defineOperation } from './operation.ts';
+import { operationExamples } from './examples.ts';
 
 const NullableString = OrNull(Type.String());
 
@@ -58,7 +59,7 @@ const OptionalText = (maxLength?: number) => Nullable(Type.String(maxLength ? { 
 
 export const customerOperations = {
   'customers/add': defineOperation({
-    example: { ...demoAuthentication, FirstName: 'Thea', LastName: 'Carbone', Email: 'thea.carbone@example.com', Phone: '+420 123 456 789', LoyaltyCode: 'LL810213', OverwriteExisting: false },
+    example: operationExamples['customers/add'],
     resource: 'customers',
     action: 'add',
     writes: true,
@@ -75,7 +76,7 @@ export const customerOperations = {
     response: Customer,
   }),
   'customers/update': defineOperation({
-    example: { ...demoAuthentication, CustomerId: '35d4b117-4e60-44a3-9580-c582117eff98', FirstName: 'Thea', LastName: 'Carbone', Email: 'thea@quotidiano.example', Phone: '+39 06 555 5555' },
+    example: operationExamples['customers/update'],
     resource: 'customers',
     action: 'update',
     writes: true,
@@ -92,7 +93,7 @@ export const customerOperations = {
     response: Customer,
   }),
   'customers/getAll': defineOperation({
-    example: { ...demoAuthentication, Extent: { Customers: true, Documents: false, Addresses: false }, LastNames: ['Doe', 'Smith'], ActivityStates: ['Active'], Limitation: { Count: 10 } },
+    example: operationExamples['customers/getAll'],
     resource: 'customers',
     action: 'getAll',
     writes: false,

@@ -4,9 +4,9 @@ import { Type } from 'typebox';
 import {
   ActivityStates, ChainIdParameter, ChainIdsFilter, ClearableUpdateValue, EmptyResult, Limitation, Nullable, OrNull,
   ProfileData, RequestBody, StringArray, TimeInterval, UpdateValue, Uuid, UuidArray, WriteArray,
-  demoAuthentication,
 } from './common.ts';
 import { defineOperation } from './operation.ts';
+import { operationExamples } from './examples.ts';
 
 export const LoyaltyMembershipState = Type.Enum(['New', 'Pending', 'Enrolled', 'Canceled', 'Declined'], { title: 'LoyaltyMembershipState' });
 
@@ -76,7 +76,7 @@ export const LoyaltyMembershipUpdateParameters = Type.Object(
 
 export const loyaltyMembershipOperations = {
   'loyaltyMemberships/getAll': defineOperation({
-    example: { ...demoAuthentication, AccountIds: ['fadd5bb6-b428-45d5-94f8-fd0d89fece6d'], MembershipStates: ['Pending', 'Enrolled'], ActivityStates: ['Active'], MembershipNumbers: ['MBR-2025-AX49ZT73'], Limitation: { Count: 100 } },
+    example: operationExamples['loyaltyMemberships/getAll'],
     resource: 'loyaltyMemberships',
     action: 'getAll',
     writes: false,
@@ -99,7 +99,7 @@ export const loyaltyMembershipOperations = {
     response: LoyaltyMembershipsResult,
   }),
   'loyaltyMemberships/add': defineOperation({
-    example: { ...demoAuthentication, LoyaltyMemberships: [{ AccountId: 'fadd5bb6-b428-45d5-94f8-fd0d89fece6d', LoyaltyProgramId: 'f701dafb-5765-4cf4-b1dd-1f602a740ae5', IsPrimary: true, State: 'Enrolled', MembershipNumber: 'MBR-2025-AX49ZT73', Points: 22, ExpirationDate: '2029-12-24T00:00:00Z', Url: 'https://rewards.example.com/member/PRV-MBR-9842XKLT' }] },
+    example: operationExamples['loyaltyMemberships/add'],
     resource: 'loyaltyMemberships',
     action: 'add',
     writes: true,
@@ -111,7 +111,7 @@ export const loyaltyMembershipOperations = {
     response: LoyaltyMembershipsResult,
   }),
   'loyaltyMemberships/update': defineOperation({
-    example: { ...demoAuthentication, LoyaltyMembershipUpdates: [{ LoyaltyMembershipId: '905a4489-0960-4ac9-96ec-793f47365c92', State: { Value: 'Canceled' }, IsPrimary: { Value: true }, Points: { Value: 42 }, ExpirationDate: { Value: '2038-01-19T03:14:07Z' }, ProviderMembershipId: { Value: 'PRV-MBR-9842XKLT' } }] },
+    example: operationExamples['loyaltyMemberships/update'],
     resource: 'loyaltyMemberships',
     action: 'update',
     writes: true,
@@ -123,7 +123,7 @@ export const loyaltyMembershipOperations = {
     response: LoyaltyMembershipsResult,
   }),
   'loyaltyMemberships/delete': defineOperation({
-    example: { ...demoAuthentication, LoyaltyMembershipIds: ['905a4489-0960-4ac9-96ec-793f47365c92'] },
+    example: operationExamples['loyaltyMemberships/delete'],
     resource: 'loyaltyMemberships',
     action: 'delete',
     writes: true,

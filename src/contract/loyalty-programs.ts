@@ -3,9 +3,9 @@ import { Type } from 'typebox';
 import {
   ActivityStates, ChainIdParameter, ChainIdsFilter, EmptyResult, Limitation, Nullable, OrNull, RequestBody,
   StringArray, TimeInterval, UpdateValue, Uuid, UuidArray, WriteArray,
-  demoAuthentication,
 } from './common.ts';
 import { defineOperation } from './operation.ts';
+import { operationExamples } from './examples.ts';
 
 export const LoyaltyProgramType = Type.Enum(['Hotel', 'ExternalPartner', 'SoftBrand', 'Unknown'], { title: 'LoyaltyProgramType' });
 export const LoyaltyProgramSubscription = Type.Enum(['Free', 'Paid'], { title: 'LoyaltyProgramSubscription' });
@@ -46,7 +46,7 @@ export const LoyaltyProgramUpdateParameters = Type.Object(
 
 export const loyaltyProgramOperations = {
   'loyaltyPrograms/getAll': defineOperation({
-    example: { ...demoAuthentication, ChainIds: ['8ddea57b-6a5c-4eec-8c4c-24467dce118e'], CreatedUtc: { StartUtc: '2022-10-05T00:00:00Z', EndUtc: '2022-10-10T00:00:00Z' }, ActivityStates: ['Active'], Codes: ['PC01', 'GEC07'], Limitation: { Count: 100 } },
+    example: operationExamples['loyaltyPrograms/getAll'],
     resource: 'loyaltyPrograms',
     action: 'getAll',
     writes: false,
@@ -67,7 +67,7 @@ export const loyaltyProgramOperations = {
     ),
   }),
   'loyaltyPrograms/add': defineOperation({
-    example: { ...demoAuthentication, LoyaltyPrograms: [{ Name: 'Platinum Club', Code: 'PC01', Type: 'Hotel', Subscription: 'Free' }] },
+    example: operationExamples['loyaltyPrograms/add'],
     resource: 'loyaltyPrograms',
     action: 'add',
     writes: true,
@@ -79,7 +79,7 @@ export const loyaltyProgramOperations = {
     response: LoyaltyProgramsResult,
   }),
   'loyaltyPrograms/update': defineOperation({
-    example: { ...demoAuthentication, LoyaltyProgramUpdates: [{ LoyaltyProgramId: 'f701dafb-5765-4cf4-b1dd-1f602a740ae5', Name: { Value: 'Platinum Club Extra' }, Type: { Value: 'Hotel' }, Subscription: { Value: 'Free' } }] },
+    example: operationExamples['loyaltyPrograms/update'],
     resource: 'loyaltyPrograms',
     action: 'update',
     writes: true,
@@ -91,7 +91,7 @@ export const loyaltyProgramOperations = {
     response: LoyaltyProgramsResult,
   }),
   'loyaltyPrograms/delete': defineOperation({
-    example: { ...demoAuthentication, LoyaltyProgramIds: ['f701dafb-5765-4cf4-b1dd-1f602a740ae5'] },
+    example: operationExamples['loyaltyPrograms/delete'],
     resource: 'loyaltyPrograms',
     action: 'delete',
     writes: true,

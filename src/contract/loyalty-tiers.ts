@@ -3,9 +3,9 @@ import { Type } from 'typebox';
 import {
   ActivityStates, ChainIdParameter, ChainIdsFilter, EmptyResult, Limitation, Nullable, OrNull, RequestBody,
   TimeInterval, UpdateValue, Uuid, UuidArray, WriteArray,
-  demoAuthentication,
 } from './common.ts';
 import { defineOperation } from './operation.ts';
+import { operationExamples } from './examples.ts';
 
 const TierName = Type.String({ minLength: 1, maxLength: 50 });
 const TierCode = Type.String({ minLength: 1, maxLength: 50 });
@@ -35,7 +35,7 @@ export const LoyaltyTierUpdateParameters = Type.Object(
 
 export const loyaltyTierOperations = {
   'loyaltyTiers/getAll': defineOperation({
-    example: { ...demoAuthentication, LoyaltyProgramIds: ['f701dafb-5765-4cf4-b1dd-1f602a740ae5'], ActivityStates: ['Active'], Limitation: { Count: 100 } },
+    example: operationExamples['loyaltyTiers/getAll'],
     resource: 'loyaltyTiers',
     action: 'getAll',
     writes: false,
@@ -52,7 +52,7 @@ export const loyaltyTierOperations = {
     response: Type.Object({ LoyaltyTiers: Type.Array(LoyaltyTier), Cursor: OrNull(Uuid) }, { title: 'LoyaltyTierResult' }),
   }),
   'loyaltyTiers/add': defineOperation({
-    example: { ...demoAuthentication, LoyaltyTiers: [{ LoyaltyProgramId: 'f701dafb-5765-4cf4-b1dd-1f602a740ae5', Name: 'Gold', Code: 'GOLD', Ordering: 1 }] },
+    example: operationExamples['loyaltyTiers/add'],
     resource: 'loyaltyTiers',
     action: 'add',
     writes: true,
@@ -64,7 +64,7 @@ export const loyaltyTierOperations = {
     response: LoyaltyTiersResult,
   }),
   'loyaltyTiers/update': defineOperation({
-    example: { ...demoAuthentication, LoyaltyTierUpdates: [{ LoyaltyTierId: '69eedfd2-6f25-42fc-b3c8-39df70f85e37', Name: { Value: 'Platinum' }, Ordering: { Value: 2 } }] },
+    example: operationExamples['loyaltyTiers/update'],
     resource: 'loyaltyTiers',
     action: 'update',
     writes: true,
@@ -75,7 +75,7 @@ export const loyaltyTierOperations = {
     response: LoyaltyTiersResult,
   }),
   'loyaltyTiers/delete': defineOperation({
-    example: { ...demoAuthentication, LoyaltyTierIds: ['69eedfd2-6f25-42fc-b3c8-39df70f85e37'] },
+    example: operationExamples['loyaltyTiers/delete'],
     resource: 'loyaltyTiers',
     action: 'delete',
     writes: true,

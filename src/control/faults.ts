@@ -3,6 +3,7 @@
 // Every injected answer carries a `Connector-Fault` header and is marked in the journal.
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { operations } from '../contract/index.ts';
 import { ApiError, invalidParameter } from '../loyalty/errors.ts';
 import { hashToken } from '../tenancy/tokens.ts';
 import { maskToken } from './journal.ts';
@@ -51,6 +52,40 @@ function injectedError(status: number, source: string, retryAfterSeconds: number
   return new ApiError(status, statusMessages[status]!, `Injected by the control plane (${source}); not a real error.`, headers);
 }
 
+/** Edits (insert, delete, replace) between two names, ignoring case: how close a misspelling is. */
+function distance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[y.length]!;
+}
+
+/**
+ * A rule's Operation must name an operation of the registry: a misspelt one would be accepted and
+ * never fire, which looks exactly like a client that copes with the fault.
+ */
+function checkOperation(operation: string): void {
+  const names = Object.keys(operations);
+  if (names.includes(operation)) return;
+  const [resource = '', action = ''] = operation.split('/');
+  const close = names
+    .map((name) => ({ name, edits: distance(name, operation) }))
+    .filter(({ name, edits }) => edits <= Math.max(2, Math.floor(operation.length / 8)) || name.toLowerCase() === operation.toLowerCase()
+      || name.startsWith(`${resource}/`) || name.endsWith(`/${action}`) && distance(name.split('/')[0]!, resource) <= 3)
+    .sort((a, b) => a.edits - b.edits)
+    .slice(0, 4)
+    .map(({ name }) => name);
+  throw invalidParameter('Operation', close.length
+    ? `"${operation}" is not an operation; did you mean ${close.join(', ')}?`
+    : `"${operation}" is not an operation; the operations are ${names.join(', ')}.`);
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class FaultInjector {
@@ -60,6 +95,7 @@ export class FaultInjector {
 
   add(input: FaultRuleInput): FaultRule {
     if (input.Status == null && input.LatencyMs == null) throw invalidParameter('Status', 'a rule needs a Status, a LatencyMs, or both.');
+    if (input.Operation != null) checkOperation(input.Operation);
     const rule: FaultRule = {
       Id: randomUUID(),
       Operation: input.Operation ?? null,

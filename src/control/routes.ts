@@ -21,6 +21,7 @@ import type { Deliverer } from '../events/deliverer.ts';
 import { registerFrontDesk } from './front-desk.ts';
 import { registerIntegrationControl } from './integrations.ts';
 import { registerWebhookControl } from './webhooks.ts';
+import { applyDemoLoyaltyRecords } from '../tenancy/demo-loyalty.ts';
 
 export interface ControlPlaneOptions {
   readonly store: Store;
@@ -31,6 +32,8 @@ export interface ControlPlaneOptions {
   readonly deliverer: Deliverer;
   /** The largest snapshot POST /_connector/snapshot reads. */
   readonly snapshotBodyLimitBytes: number;
+  /** A reset also puts back the demo loyalty records (built-in demo tenancy, DEMO_DATA on). */
+  readonly demoData?: boolean;
 }
 
 /** Browsing goes through the API's own handlers, as a caller whose scope is one chain. */
@@ -95,7 +98,9 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
       const chainId = (request.body as { ChainId?: string | null } | undefined)?.ChainId;
       const chainIds = await store.db.transaction().execute(async (trx) => {
         await store.lockChains(trx, await allChainIds(trx));
-        return resetChains(trx, chainId ? [chainId] : undefined, seeds, new Date());
+        const reset = await resetChains(trx, chainId ? [chainId] : undefined, seeds, new Date());
+        if (options.demoData) await applyDemoLoyaltyRecords(trx, new Date(), reset);
+        return reset;
       });
       return { ChainIds: chainIds };
     },

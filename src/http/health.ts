@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import type { Store } from '../store/connect.ts';
 import type { StorageHealth } from '../store/storage-failure.ts';
 
-const Health = Type.Object({ Status: Type.String(), Database: Type.Optional(Type.String()) }, { title: 'Health' });
+export const Health = Type.Object({ Status: Type.String(), Database: Type.Optional(Type.String()) }, { title: 'Health' });
 
 export function registerHealth(app: FastifyInstance, store: Store, storage?: StorageHealth): void {
   app.get('/health/live', { schema: { response: { 200: Health } } }, async () => ({ Status: 'live' }));

@@ -9,6 +9,8 @@ import { controlEndpoints, controlPrefix, type ControlEndpoint } from '../contro
 import { eventControlEndpoints, integrationControlEndpoints } from '../control/events-contract.ts';
 import { GeneralWebhookMessage, IntegrationWebhookMessage } from '../contract/webhooks.ts';
 import { ErrorBody } from '../contract/common.ts';
+import { demoIds, errorExamples, publishedExamples } from '../contract/examples.ts';
+import { Health } from './health.ts';
 import { operations } from '../contract/index.ts';
 import { operationPath, type OperationDeclaration } from '../contract/operation.ts';
 
@@ -78,27 +80,35 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       };
     }
     for (const [status, description] of Object.entries(errorDescriptions)) {
+      const example = errorExamples[Number(status)];
       responses[status] = {
         description,
         ...(status === '429' ? { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } } : {}),
-        content: { 'application/json': { schema: errorSchema } },
+        content: { 'application/json': { schema: errorSchema, ...(example ? { examples: { [`error${status}`]: { $ref: `#/components/examples/error${status}` } } } : {}) } },
       };
     }
+    // The first example is what "Try it out" sends: ours, which works against the demo tenancy.
+    const published = publishedExamples[name];
+    const requestExamples = {
+      ...(operation.example ? { demo: { summary: 'Works as is against the built-in demo tenancy', value: operation.example } } : {}),
+      ...(published ? { published: { summary: 'As on the published page (its ids and chains are not all in the demo tenancy)', value: published } } : {}),
+    };
     paths[operationPath(operation)] = {
       post: {
         operationId: name.replace('/', '_'),
         summary: operation.summary,
         tags: [operation.resource],
+        // No example value: "Try it out" must not send Prefer unless asked.
         parameters: [{
-          name: 'Prefer', in: 'header', required: false, schema: { type: 'string', example: 'return=minimal' },
-          description: 'return=minimal: 204 with no body for a delete or an empty page.',
+          name: 'Prefer', in: 'header', required: false, schema: { type: 'string' },
+          description: '`return=minimal`: 204 with no body for a delete or an empty page. `code=429` (or 408, 500, 503) and `latency=250` inject a fault when the control plane is on.',
         }],
         requestBody: {
           required: true,
           content: {
             'application/json': {
               schema: componentRef(operation.request, components),
-              ...(operation.example ? { example: operation.example } : {}),
+              ...(Object.keys(requestExamples).length ? { examples: requestExamples } : {}),
             },
           },
         },
@@ -109,7 +119,9 @@ export function buildOpenApiDocument(version: string): JsonSchema {
   for (const endpoint of [...Object.values(controlEndpoints), ...Object.values(eventControlEndpoints), ...Object.values(integrationControlEndpoints)] as ControlEndpoint[]) {
     const path = `${controlPrefix}${endpoint.path.replace(/:(\w+)/g, '{$1}')}`;
     const parameters = [
-      ...Object.keys(((endpoint.params as { properties?: object } | undefined)?.properties) ?? {}).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...Object.keys(((endpoint.params as { properties?: object } | undefined)?.properties) ?? {}).map((name) => ({
+        name, in: 'path', required: true, schema: { type: 'string' }, ...(name === 'ChainId' ? { example: demoIds.chain } : {}),
+      })),
       ...Object.entries(((endpoint.querystring as { properties?: Record<string, unknown> } | undefined)?.properties) ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema: plain(schema) })),
     ];
     const operation = {
@@ -127,6 +139,23 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     };
     paths[path] = { ...(paths[path] as object | undefined), [endpoint.method.toLowerCase()]: operation };
   }
+  const healthSchema = componentRef(Health, components);
+  for (const [probe, summary, unavailable] of [
+    ['live', 'Liveness: 200 while the process serves', false],
+    ['ready', 'Readiness: 200 when the database answers, 503 when it does not', true],
+  ] as const) {
+    paths[`/health/${probe}`] = {
+      get: {
+        operationId: `health_${probe}`,
+        summary,
+        tags: ['health'],
+        responses: {
+          200: { description: 'Serving.', content: { 'application/json': { schema: healthSchema } } },
+          ...(unavailable ? { 503: { description: 'The database does not answer.', content: { 'application/json': { schema: healthSchema } } } } : {}),
+        },
+      },
+    };
+  }
   return {
     openapi: '3.1.0',
     info: {
@@ -135,10 +164,18 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       description: 'The customer-loyalty surface of the hotel Connector API: loyalty programs, tiers and memberships, and the customers and companies they point at. Every response carries a Request-Id header.',
     },
     servers: [{ url: '/' }],
-    tags: [...[...resources].map((name) => ({ name })), { name: 'control', description: 'The control plane for testing integrations (CONTROL_API=on).' }, { name: 'webhooks', description: 'What the server sends to the endpoints of an integration client.' }],
+    tags: [
+      ...[...resources].map((name) => ({ name })),
+      { name: 'control', description: 'The control plane for testing integrations (CONTROL_API=on).' },
+      { name: 'health', description: 'Probes for load balancers and orchestrators.' },
+      { name: 'webhooks', description: 'What the server sends to the endpoints of an integration client.' },
+    ],
     paths,
     webhooks: webhooksOf(components),
-    components: { schemas: components },
+    components: {
+      schemas: components,
+      examples: Object.fromEntries(Object.entries(errorExamples).map(([status, example]) => [`error${status}`, example])),
+    },
   };
 }
 

@@ -66,7 +66,7 @@ export async function startTestApp(
     clock?: () => Date;
   } = {},
 ): Promise<TestApp> {
-  const settings = loadSettings({ LOG_LEVEL: 'silent', RATE_LIMIT: 'off', ...env, DATABASE_URL: env.DATABASE_URL ?? await dialect.databaseUrl() });
+  const settings = loadSettings({ LOG_LEVEL: 'silent', RATE_LIMIT: 'off', DEMO_DATA: 'off', ...env, DATABASE_URL: env.DATABASE_URL ?? await dialect.databaseUrl() });
   const store = await openStore(settings, extra.extraSeeds ?? [testTenancy]);
   const app = buildApp(settings, {
     store,
