@@ -20,9 +20,12 @@ RUN echo '{"name":"loyalty-connector-image","private":true}' > package.json \
  && npm cache clean --force
 
 FROM node:20-bookworm-slim
+# A container listens on every interface, so the control plane (it can wipe every chain) is off unless
+# turned on together with a token: docker run -e CONTROL_API=on -e ADMIN_TOKEN=$(openssl rand -hex 32) …
 ENV HOST=0.0.0.0 \
     PORT=8080 \
-    DATABASE_URL=/data/loyalty.db
+    DATABASE_URL=/data/loyalty.db \
+    CONTROL_API=off
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 RUN mkdir -p /data && chown node:node /data

@@ -103,7 +103,7 @@ export const errorExamples: Readonly<Record<number, { summary: string; value: { 
       Details: `LoyaltyProgramId: LoyaltyProgramUpdates[0] names ${unknownProgramId}, which is not an active loyalty program of the chain.`,
     },
   },
-  401: { summary: 'An AccessToken that is not valid', value: { Message: 'Invalid AccessToken: the access token is not valid.', RequestId: exampleRequestId } },
+  401: { summary: 'A ClientToken and AccessToken that are not a valid pair', value: { Message: 'Invalid ClientToken or AccessToken: the pair of tokens is not valid.', RequestId: exampleRequestId } },
   403: {
     summary: 'loyaltyPrograms/add with the Code of an active program (PC01 of the demo tenancy)',
     value: {

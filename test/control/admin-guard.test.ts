@@ -24,7 +24,9 @@ describe('starting with the control plane', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com']) {
       expect(() => loadSettings({ HOST: host, CONTROL_API: 'on' })).toThrow(/set ADMIN_TOKEN=.*or CONTROL_API=off/);
     }
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(loadSettings({ HOST: host, CONTROL_API: 'on' }).host).toBe(host);
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) expect(loadSettings({ HOST: host, CONTROL_API: 'on' }).host).toBe(host);
+    // The brackets of an IPv6 address are the URL's, not the address's.
+    expect(loadSettings({ HOST: '[::1]', CONTROL_API: 'on' }).host).toBe('::1');
     expect(loadSettings({ HOST: '0.0.0.0', CONTROL_API: 'on', ADMIN_TOKEN: 'a-long-secret' }).adminToken).toBe('a-long-secret');
     expect(loadSettings({ HOST: '0.0.0.0', CONTROL_API: 'off' }).controlApi).toBe(false);
     // The demo tenancy turns the control plane on by default: the same rule applies.
