@@ -15,6 +15,8 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'ts
 
 copyFileSync('src/tenancy/demo-tenancy.json', 'dist/tenancy/demo-tenancy.json');
 cpSync('src/control/console', 'dist/control/console', { recursive: true });
+// The WAL checkpointer's worker is plain JavaScript (a worker thread loads it by URL).
+copyFileSync('src/store/checkpointer-worker.mjs', 'dist/store/checkpointer-worker.mjs');
 
 const { buildSync } = await import('esbuild');
 buildSync({
