@@ -233,22 +233,26 @@ function expectUuid(value: unknown, path: string): void {
 
 /**
  * Checks a received General Webhook body (already parsed from JSON) and returns it typed; throws a
- * WebhookPayloadError naming the field otherwise. Each event narrows by `Discriminator`.
+ * WebhookPayloadError naming the field otherwise. Each event narrows by `Discriminator`. Events of
+ * other kinds (the hotel sends many, such as ServiceOrderUpdated) are left out of the answer, as the
+ * published page advises an integration to ignore what it does not use.
  */
 export function parseGeneralWebhook(body: unknown): GeneralWebhookMessage {
   if (!isObject(body)) throw new WebhookPayloadError('body', 'must be a JSON object.');
   expectUuid(body.EnterpriseId, 'EnterpriseId');
   expectUuid(body.IntegrationId, 'IntegrationId');
   if (!Array.isArray(body.Events) || body.Events.length === 0) throw new WebhookPayloadError('Events', 'must be a non-empty array.');
-  body.Events.forEach((event: unknown, index) => {
+  const known = body.Events.filter((event: unknown, index) => {
     if (!isObject(event)) throw new WebhookPayloadError(`Events[${index}]`, 'must be an object.');
-    if (typeof event.Discriminator !== 'string' || !generalDiscriminators.includes(event.Discriminator)) {
-      throw new WebhookPayloadError(`Events[${index}].Discriminator`, `must be one of ${generalDiscriminators.join(', ')}.`);
+    if (typeof event.Discriminator !== 'string' || event.Discriminator === '') {
+      throw new WebhookPayloadError(`Events[${index}].Discriminator`, 'must be a non-empty string.');
     }
     if (!isObject(event.Value)) throw new WebhookPayloadError(`Events[${index}].Value`, 'must be an object.');
+    if (!generalDiscriminators.includes(event.Discriminator)) return false;
     expectUuid(event.Value.Id, `Events[${index}].Value.Id`);
+    return true;
   });
-  return body as unknown as GeneralWebhookMessage;
+  return { ...body, Events: known } as unknown as GeneralWebhookMessage;
 }
 
 /** The same check as a type guard. */

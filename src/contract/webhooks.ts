@@ -40,6 +40,9 @@ export function webhookUrlProblem(url: string): string | undefined {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'must be an absolute http or https URL.';
   if (!parsed.hostname) return 'must name a host.';
+  // As published, the secret travels in the query; a user name or password in the URL cannot be sent
+  // (fetch refuses it) and would be one more place for a secret to show.
+  if (parsed.username || parsed.password) return 'must not carry a user name or password: put the shared secret in the query (?token=...).';
   return undefined;
 }
 

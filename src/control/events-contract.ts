@@ -64,7 +64,7 @@ export const eventControlEndpoints = {
     method: 'GET', path: '/webhooks', summary: 'Webhook messages, newest first, with their delivery state',
     querystring: Type.Object({
       State: Type.Optional(Type.Enum(['Pending', 'Delivered', 'Discarded'])), Kind: Type.Optional(Type.Enum(['General', 'Integration'])),
-      Limit: Type.Optional(Type.String({ pattern: '^\\d{1,4}$', description: '1 to 1000 (default 100).' })),
+      Limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$', description: '1 to 1000 (default 100).' })),
     }),
     response: Type.Object({ Messages: Type.Array(WebhookMessage) }, { title: 'ControlWebhookMessages' }),
   },

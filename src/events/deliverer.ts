@@ -44,7 +44,9 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   const code = failure.cause?.code;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup failed (${code})`;
   if (code) return `connection failed (${code})`;
-  return `request failed (${(failure.cause?.message ?? failure.message ?? 'unknown').slice(0, 120)})`;
+  // An error text may quote the URL (with its secret): only a masked form of any URL in it is kept.
+  const text = (failure.cause?.message ?? failure.message ?? 'unknown').replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, (url) => maskWebhookUrl(url) ?? '');
+  return `request failed (${text.slice(0, 120)})`;
 }
 
 /** One attempt: POST the body, following 307/308 with the same method and body, all within the timeout. */
@@ -87,6 +89,8 @@ export class Deliverer {
   private running: Promise<void> | undefined;
   private stopped = true;
   private again = false;
+  /** When this instance first saw events waiting to be gathered (see gather). */
+  private waitingSince: number | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -142,7 +146,20 @@ export class Deliverer {
     }
   }
 
+  /**
+   * Events wait for WEBHOOK_BATCH_MS from the moment this instance first saw them waiting, so the
+   * events of a burst share a message; a tick woken by a finished attempt or a redelivery gathers
+   * nothing early. (This instance's clock: the events' own times are the requests' clocks.)
+   */
   private async gather(): Promise<void> {
+    if (!(await outbox.hasOutboxEvents(this.db))) {
+      this.waitingSince = undefined;
+      return;
+    }
+    const seen = Date.now();
+    this.waitingSince ??= seen;
+    if (seen - this.waitingSince < this.settings.batchMs) return;
+    this.waitingSince = undefined;
     const now = new Date();
     await this.db.transaction().execute(async (trx) => {
       const events = await outbox.takeOutboxEvents(trx, gatherLimit);

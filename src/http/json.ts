@@ -32,7 +32,12 @@ function pathOfUnstorable(root: unknown): string | undefined {
 
 export function registerJsonBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // A path that names nothing is a 404 whatever its body: the body is not read as JSON.
+    if (request.is404) {
+      done(null, undefined);
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(body as string);
@@ -49,5 +54,5 @@ export function registerJsonBodies(app: FastifyInstance): void {
     }
     done(null, value);
   });
-  app.addContentTypeParser('*', (_request, _payload, done) => done(invalidContentType(), undefined));
+  app.addContentTypeParser('*', (request, _payload, done) => done(request.is404 ? null : invalidContentType(), undefined));
 }

@@ -19,7 +19,7 @@ export interface GeneralTarget {
   readonly enterpriseId: string;
 }
 
-/** Enabled integrations of enabled clients with a GeneralWebhookUrl whose enabled enterprises include one of this chain. */
+/** Enabled integrations (token and state) of enabled clients with a GeneralWebhookUrl whose enabled enterprises include one of this chain. */
 export async function generalTargetsOfChain(db: Kysely<Database>, chainId: string): Promise<GeneralTarget[]> {
   const rows = await db.selectFrom('access_tokens')
     .innerJoin('clients', 'clients.token_hash', 'access_tokens.client_token_hash')
@@ -33,6 +33,8 @@ export async function generalTargetsOfChain(db: Kysely<Database>, chainId: strin
     .where('enterprises.chain_id', '=', chainId)
     .where('enterprises.is_enabled', '=', 1)
     .where('access_tokens.is_enabled', '=', 1)
+    // A hotel that disabled, canceled or deleted the integration tells its partner nothing more.
+    .where('access_tokens.integration_state', '=', 'Enabled')
     .where('clients.is_enabled', '=', 1)
     .where('clients.general_webhook_url', 'is not', null)
     .orderBy('access_tokens.token_hash').orderBy('enterprises.id')
@@ -68,6 +70,11 @@ export interface OutboxEvent extends NewOutboxEvent {
  * The oldest events not yet gathered into messages, locked for this transaction; another instance
  * skips them. The caller deletes what it gathered in the same transaction.
  */
+/** Whether any event waits to be gathered into a message. */
+export async function hasOutboxEvents(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('outbox_events').select('seq').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function takeOutboxEvents(db: Kysely<Database>, limit: number): Promise<OutboxEvent[]> {
   const lock = isPostgres(db) ? sql` for update skip locked` : sql``;
   const { rows } = await sql<{ seq: number; client_token_hash: string; integration_id: string; enterprise_id: string; discriminators: string; entity_id: string }>`

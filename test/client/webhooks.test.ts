@@ -61,13 +61,29 @@ describe('parseGeneralWebhook', () => {
     ['EnterpriseId', { ...valid, EnterpriseId: 'nope' }],
     ['IntegrationId', { ...valid, IntegrationId: undefined }],
     ['Events', { ...valid, Events: [] }],
-    ['Events[0].Discriminator', { ...valid, Events: [{ Discriminator: 'Nope', Value: { Id: valid.Events[0]!.Value.Id } }] }],
+    ['Events[0].Discriminator', { ...valid, Events: [{ Discriminator: 42, Value: { Id: valid.Events[0]!.Value.Id } }] }],
     ['Events[0].Value.Id', { ...valid, Events: [{ Discriminator: 'CustomerUpdated', Value: {} }] }],
   ])('refuses a body with a bad %s, naming it', (path, body) => {
     expect(() => parseGeneralWebhook(body)).toThrow(WebhookPayloadError);
     expect(() => parseGeneralWebhook(body)).toThrow(`Invalid webhook body: ${path} `);
     expect(isGeneralWebhook(body)).toBe(false);
     expect(webhookErrors('GeneralWebhook', body).length).toBeGreaterThan(0);
+  });
+
+  it('takes the published example, keeping the customer events and leaving out the kinds it does not know', () => {
+    const published = {
+      EnterpriseId: '851df8c8-90f2-4c4a-8e01-a4fc46b25178',
+      IntegrationId: 'c8bee838-7fb1-4f4e-8fac-ac87008b2f90',
+      Events: [
+        { Discriminator: 'ServiceOrderUpdated', Value: { Id: 'bfee2c44-1f84-4326-a862-5289598f6e2d' } },
+        { Discriminator: 'ResourceUpdated', Value: { Id: '7cccbdc6-73cf-4cd4-8056-6fd00f4d9699' } },
+        { Discriminator: 'MessageAdded', Value: { Id: '4bfe4675-98a9-4428-9ea9-ae5300dbaa93' } },
+        { Discriminator: 'CustomerAdded', Value: { Id: 'c2f1d888-232e-49eb-87ac-5f75363af13b' } },
+        { Discriminator: 'CustomerUpdated', Value: { Id: 'b3ce0fd7-a715-4bfc-969e-ef7a4822963c' } },
+      ],
+    };
+    expect(isGeneralWebhook(published)).toBe(true);
+    expect(parseGeneralWebhook(published).Events).toEqual(published.Events.slice(3));
   });
 });
 

@@ -48,6 +48,15 @@ describe.each(dialects)('paths ($name)', (dialect) => {
     expectError(answer, 404);
   });
 
+  it.each([
+    ['an empty JSON body', 'application/json', ''],
+    ['a truncated JSON body', 'application/json', '{"ClientToken":'],
+    ['a body of another type', 'text/plain', 'hello'],
+  ])('answers 404, not 400, for an unknown path with %s', async (_label, contentType, payload) => {
+    const response = await t.app.inject({ method: 'POST', url: '/api/connector/v1/customers/nothing', headers: { 'content-type': contentType }, payload });
+    expectError(parsed(response), 404);
+  });
+
   it('answers 404 before authentication: no tokens needed to learn a path does not exist', async () => {
     const answer = parsed(await t.post('/api/connector/v1/loyaltyPrograms/GetAll', { Client: 'x' }));
     expectError(answer, 404);
