@@ -74,14 +74,14 @@
   function named(kind, id) {
     if (id === null || id === undefined) return '—';
     const name = names[kind].get(id);
-    const code = element('code', { textContent: id.slice(0, 8), title: id });
+    const code = element('code', { textContent: `…${id.slice(-8)}`, title: id });
     return element('span', { className: 'named' }, element('span', { className: 'name', textContent: name ?? 'unknown' }), ' ', code);
   }
 
   const cellOf = (name, row) => (idColumns[name] ? named(idColumns[name], row[name]) : text(row[name]));
 
   function choices(kind, withAny) {
-    return [new Option(withAny ? 'any' : '—', ''), ...[...names[kind]].map(([id, name]) => new Option(`${name} (${id.slice(0, 8)})`, id))];
+    return [new Option(withAny ? 'any' : '—', ''), ...[...names[kind]].map(([id, name]) => new Option(`${name} (…${id.slice(-8)})`, id))];
   }
 
   function renderFilters() {
@@ -254,6 +254,8 @@
     }
     $('#next-page').disabled = true;
     $('#first-page').disabled = !state.cursor;
+    // The journal is one list of the newest calls: no pages.
+    $('.pager').hidden = state.view === 'journal';
     try {
       if (state.view === 'journal') return await loadJournal();
       if (!state.chainId) return;
