@@ -68,6 +68,21 @@ describe.each(dialects)('console operations ($name)', (dialect) => {
     expect(unknown.json().Message).toContain('ChainId');
   });
 
+  it('writes nothing when one item of a batch is refused', async () => {
+    const program = (await send('POST', `/_connector/chains/${grossChainId}/loyaltyPrograms/add`, { LoyaltyPrograms: [{ Name: 'Batch Club', Code: 'BATCH' }] })).json().LoyaltyPrograms[0];
+    const customer = await t.call('customers/add', { ...gross, LastName: 'Batch', OverwriteExisting: false });
+    const refused = await send('POST', `/_connector/chains/${grossChainId}/loyaltyMemberships/add`, {
+      LoyaltyMemberships: [
+        { AccountId: customer.body.Id, LoyaltyProgramId: program.Id, IsPrimary: true, MembershipNumber: 'BATCH-1' },
+        { AccountId: customer.body.Id, LoyaltyProgramId: '00000000-0000-4000-8000-000000000000', IsPrimary: false, MembershipNumber: 'BATCH-2' },
+      ],
+    });
+    expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+    expect(refused.statusCode).toBeLessThan(500);
+    const stored = await t.call('loyaltyMemberships/getAll', { ...gross, LoyaltyProgramIds: [program.Id], Limitation: { Count: 10 } });
+    expect(stored.body.LoyaltyMemberships).toEqual([]);
+  });
+
   it('lists a chain’s companies and only that chain’s', async () => {
     const company = await t.call('companies/add', { ...gross, Name: 'Ledger & Sons', Options: { Invoiceable: false, AddFeesToInvoices: false, AddTaxDeductedPaymentToInvoices: false } });
     expect(company.status).toBe(200);
@@ -90,5 +105,25 @@ describe.each(dialects)('console operations ($name)', (dialect) => {
       expect(document.paths[`/_connector/chains/{ChainId}/${operation}`].post.tags).toEqual(['control']);
     }
     expect(document.paths['/_connector/chains/{ChainId}/companies'].get.tags).toEqual(['control']);
+  });
+});
+
+describe('console operations behind ADMIN_TOKEN', () => {
+  it('answer 401 without the admin token and serve the shared views file to the page', async () => {
+    const t = await startTestApp(dialects[0]!, { CONTROL_API: 'on', ADMIN_TOKEN: 'console-admin-secret-0123456789' });
+    try {
+      const url = `/_connector/chains/${grossChainId}/loyaltyPrograms/add`;
+      const payload = { LoyaltyPrograms: [{ Name: 'Guarded', Code: 'GUARDED' }] };
+      const refused = await t.app.inject({ method: 'POST', url, payload });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().Message).toContain('admin token');
+      const allowed = await t.app.inject({ method: 'POST', url, payload, headers: { authorization: 'Bearer console-admin-secret-0123456789' } });
+      expect(allowed.statusCode).toBe(200);
+      const views = await t.app.inject({ method: 'GET', url: '/console/views.js' });
+      expect(views.statusCode).toBe(200);
+      expect(views.headers['content-type']).toContain('text/javascript');
+    } finally {
+      await t.close();
+    }
   });
 });
