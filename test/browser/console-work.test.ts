@@ -116,6 +116,10 @@ describe('working in the console in a browser', () => {
       // A fault rule set in the console fires on the next getAll; the journal shows it without a click.
       await page.getByRole('tab', { name: 'Fault rules' }).click();
       const faultForm = page.locator('#fault-form');
+      await faultForm.locator('[name="Operation"]').fill('loyaltyMembership/getAll');
+      await faultForm.locator('[name="Status"]').selectOption('503');
+      await faultForm.getByRole('button', { name: 'Add rule' }).click();
+      await status.getByText(/^400: .*did you mean loyaltyMemberships\/getAll/).waitFor({ timeout: 15_000 });
       await faultForm.locator('[name="Operation"]').fill('loyaltyMemberships/getAll');
       await faultForm.locator('[name="Status"]').selectOption('503');
       await faultForm.locator('[name="Count"]').fill('1');
