@@ -40,6 +40,7 @@ export const JournalEntry = Type.Object(
     Id: Type.String(), TimeUtc: Type.String(), Method: Type.String(), Path: Type.String(), Operation: Type.Union([Type.String(), Type.Null()]),
     Token: Type.Union([Type.String(), Type.Null()]), Status: Type.Integer(), DurationMs: Type.Number(),
     RequestBody: Type.Unknown(), ResponseBody: Type.Unknown(), Fault: Type.Union([Type.String(), Type.Null()]),
+    ChainIds: Type.Array(Type.String(), { description: "The chains in the caller's scope; empty when the call was refused before the caller was known." }),
   },
   { title: 'JournalEntry' },
 );

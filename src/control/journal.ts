@@ -19,6 +19,8 @@ export interface JournalEntry {
   readonly RequestBody: unknown;
   readonly ResponseBody: unknown;
   readonly Fault: string | null;
+  /** The chains in the caller's scope (none when the call was refused before it was known). */
+  readonly ChainIds: readonly string[];
 }
 
 interface Recorded {
@@ -33,6 +35,7 @@ interface Recorded {
   readonly status: number;
   readonly durationMs: number;
   readonly fault: string | null;
+  readonly chainIds: readonly string[];
   /** What this entry counts against the byte budget. */
   readonly bytes: number;
 }
@@ -217,6 +220,7 @@ export class Journal {
       status,
       durationMs,
       fault: request.injectedFault ?? null,
+      chainIds: request.principal?.chainIds ?? [],
       bytes,
     });
   }
@@ -278,6 +282,7 @@ export class Journal {
         RequestBody: shown(entry.body),
         ResponseBody: shown(entry.payload),
         Fault: entry.fault,
+        ChainIds: entry.chainIds,
       });
     }
     return found;

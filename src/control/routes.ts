@@ -182,6 +182,7 @@ export async function registerControlPlane(app: FastifyInstance, options: Contro
       route(scope, 'loadSnapshot', controlEndpoints.loadSnapshot);
     });
   });
+  await (await import('./console-operations.ts')).registerConsoleOperations(app, { store, guard, adminToken });
 
   const consoleFiles: Record<string, [string, string]> = {
     '/console': ['index.html', 'text/html; charset=utf-8'],

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { controlEndpoints, controlPrefix, type ControlEndpoint } from '../control/contract.ts';
+import { consoleOperationEndpoints } from '../control/console-operations.ts';
 import { eventControlEndpoints, integrationControlEndpoints } from '../control/events-contract.ts';
 import { GeneralWebhookMessage, IntegrationWebhookMessage } from '../contract/webhooks.ts';
 import { ErrorBody } from '../contract/common.ts';
@@ -116,7 +117,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       },
     };
   }
-  for (const endpoint of [...Object.values(controlEndpoints), ...Object.values(eventControlEndpoints), ...Object.values(integrationControlEndpoints)] as ControlEndpoint[]) {
+  for (const endpoint of [...Object.values(controlEndpoints), ...Object.values(eventControlEndpoints), ...Object.values(integrationControlEndpoints), ...Object.values(consoleOperationEndpoints)] as ControlEndpoint[]) {
     const path = `${controlPrefix}${endpoint.path.replace(/:(\w+)/g, '{$1}')}`;
     const parameters = [
       ...Object.keys(((endpoint.params as { properties?: object } | undefined)?.properties) ?? {}).map((name) => ({

@@ -1,98 +1,14 @@
 // The hotel staff's views: the front desk (add and edit a customer: the same events as the API), the
 // webhook deliveries (payload, state, attempts, last answer, redeliver), the clients' endpoints, and the
 // integrations (connect a property, then disable, enable, cancel, reinstate, rotate the key, delete).
-// Each view is one self-contained function over the control plane under /_connector/.
+// Each view is one self-contained function over the control plane under /_connector/; the front desk's
+// customers view, the navigation and the chain picker are shared with the main console (views.js).
 'use strict';
 (() => {
-  const $ = (selector) => document.querySelector(selector);
+  const { $, element, control, say, table, chains, navigation, customersView } = window.ConnectorConsole;
   const page = { chainId: null };
 
-  $('#admin-token').value = sessionStorage.getItem('adminToken') ?? '';
-  $('#admin-token').addEventListener('change', (event) => sessionStorage.setItem('adminToken', event.target.value));
-
-  async function control(method, path, body) {
-    const token = $('#admin-token').value;
-    const response = await fetch(`/_connector${path}`, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const answer = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(`${response.status}: ${answer.Message ?? response.statusText} (Request-Id ${response.headers.get('request-id')})`);
-    return answer;
-  }
-
-  function say(text, isError = false) {
-    $('#status').textContent = text;
-    $('#status').className = isError ? 'error' : '';
-  }
-
-  const element = (tag, properties = {}, ...children) => {
-    const node = Object.assign(document.createElement(tag), properties);
-    node.append(...children);
-    return node;
-  };
-
-  function table(columns, rows, decorate) {
-    const head = element('tr', {}, ...columns.map((name) => element('th', { textContent: name })));
-    const body = rows.map((row) => {
-      const tr = element('tr', {}, ...columns.map((name) => element('td', { textContent: row[name] === null || row[name] === undefined ? '—' : String(row[name]) })));
-      if (decorate) decorate(tr, row);
-      return tr;
-    });
-    return element('table', {}, element('thead', {}, head), element('tbody', {}, ...body));
-  }
-
-  function customerForm(title, submitLabel, values, onSubmit) {
-    const fields = ['FirstName', 'LastName', 'Email', 'Phone', 'LoyaltyCode'];
-    const form = element('form', { className: 'customer' }, element('strong', { textContent: title }));
-    for (const name of fields) {
-      form.append(element('label', { textContent: name }, element('input', { name, value: values[name] ?? '' })));
-    }
-    form.append(element('button', { type: 'submit', textContent: submitLabel }));
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const body = {};
-      for (const name of fields) {
-        const value = form.elements[name].value.trim();
-        if (value) body[name] = value;
-      }
-      try {
-        await onSubmit(body);
-      } catch (error) {
-        say(error.message, true);
-      }
-    });
-    return form;
-  }
-
-  async function frontDeskView() {
-    const section = $('#front-desk');
-    const editor = element('div', { id: 'customer-editor' });
-    const list = element('div');
-    const refresh = async () => {
-      const { Items } = await control('GET', `/chains/${page.chainId}/customers?Count=50`);
-      list.replaceChildren(table(['Id', 'FirstName', 'LastName', 'Email', 'Phone', 'LoyaltyCode', 'UpdatedUtc'], Items, (tr, customer) => {
-        tr.dataset.id = customer.Id;
-        const edit = element('button', { type: 'button', textContent: 'Edit' });
-        edit.addEventListener('click', () => editor.replaceChildren(customerForm(`Edit ${customer.LastName}`, 'Save customer', customer, async (body) => {
-          await control('POST', `/chains/${page.chainId}/customers/${customer.Id}`, body);
-          say(`Saved ${customer.Id}: CustomerUpdated recorded.`);
-          editor.replaceChildren();
-          await refresh();
-        })));
-        tr.append(element('td', {}, edit));
-      }));
-    };
-    const add = customerForm('New guest', 'Add customer', {}, async (body) => {
-      const customer = await control('POST', `/chains/${page.chainId}/customers`, body);
-      say(`Added ${customer.Id}: CustomerAdded and CustomerUpdated recorded.`);
-      add.reset();
-      await refresh();
-    });
-    section.replaceChildren(add, editor, list);
-    await refresh();
-  }
+  const frontDeskView = () => customersView($('#front-desk'), page.chainId);
 
   async function deliveriesView() {
     const section = $('#deliveries');
@@ -232,11 +148,8 @@
   }
 
   const views = { 'front-desk': frontDeskView, deliveries: deliveriesView, endpoints: endpointsView, integrations: integrationsView };
-  let current = 'front-desk';
 
   async function show(view) {
-    current = view;
-    for (const tab of document.querySelectorAll('nav [role="tab"]')) tab.setAttribute('aria-selected', String(tab.dataset.view === view));
     for (const name of Object.keys(views)) $(`#${name}`).hidden = name !== view;
     try {
       await views[view]();
@@ -245,18 +158,14 @@
     }
   }
 
-  for (const tab of document.querySelectorAll('nav [role="tab"]')) tab.addEventListener('click', () => void show(tab.dataset.view));
-  $('#chain').addEventListener('change', (event) => {
-    page.chainId = event.target.value;
-    void show(current);
-  });
-
+  const nav = navigation('/console/events', (view) => void show(view));
   (async () => {
     try {
-      const { Chains } = await control('GET', '/chains');
-      $('#chain').replaceChildren(...Chains.map((chain) => new Option(`${chain.Name} (${chain.Id.slice(0, 8)})`, chain.Id)));
-      page.chainId = Chains[0]?.Id ?? null;
-      await show(current);
+      page.chainId = await chains((chainId) => {
+        page.chainId = chainId;
+        void show(nav.current());
+      });
+      nav.select();
     } catch (error) {
       say(error.message, true);
     }
