@@ -4,7 +4,7 @@ import { customerAdded, customerUpdated, recordCustomerEvents } from '../events/
 import { newRecordId } from './identifiers.ts';
 import type { companyOperations } from '../contract/companies.ts';
 import type { customerOperations } from '../contract/customers.ts';
-import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
+import type { OperationParameters, OperationRequest, OperationResponse } from '../contract/operation.ts';
 import * as store from '../store/accounts.ts';
 import type { CompanyRecord, CustomerRecord } from '../store/accounts.ts';
 import { recordSeq } from '../store/pages.ts';
@@ -107,7 +107,7 @@ export function toCompany(record: CompanyRecord): Company {
 }
 
 export async function addCustomer(
-  { db, principal, now }: OperationContext, request: OperationRequest<CustomerOps['customers/add']>,
+  { db, principal, now }: OperationContext, request: OperationParameters<CustomerOps['customers/add']>,
 ): Promise<OperationResponse<CustomerOps['customers/add']>> {
   const chainId = chainForWrite(principal, request.ChainId);
   const email = request.Email?.trim() || null;
@@ -140,7 +140,7 @@ export async function addCustomer(
 const given = (value: string | null | undefined): value is string => value != null && value.trim() !== '';
 
 export async function updateCustomer(
-  { db, principal, now }: OperationContext, request: OperationRequest<CustomerOps['customers/update']>,
+  { db, principal, now }: OperationContext, request: OperationParameters<CustomerOps['customers/update']>,
 ): Promise<OperationResponse<CustomerOps['customers/update']>> {
   const chainId = chainForWrite(principal, request.ChainId);
   const id = request.CustomerId.toLowerCase();
@@ -164,7 +164,7 @@ export async function updateCustomer(
 }
 
 export async function getAllCustomers(
-  { db, principal }: OperationContext, request: OperationRequest<CustomerOps['customers/getAll']>,
+  { db, principal }: OperationContext, request: OperationParameters<CustomerOps['customers/getAll']>,
 ): Promise<OperationResponse<CustomerOps['customers/getAll']>> {
   if (principal.isPortfolio && request.ChainIds == null) throw invalidParameter('ChainIds', 'required with a portfolio access token.');
   const chainIds = chainsForRead(principal, request.ChainIds);

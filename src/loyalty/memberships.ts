@@ -2,7 +2,7 @@
 // before anything is written; the request's transaction makes the writes all-or-nothing.
 import { newRecordId } from './identifiers.ts';
 import type { loyaltyMembershipOperations } from '../contract/loyalty-memberships.ts';
-import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
+import type { OperationParameters, OperationRequest, OperationResponse } from '../contract/operation.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { activeAccountIds } from '../store/accounts.ts';
@@ -94,7 +94,7 @@ async function membershipsInOrder(db: Kysely<Database>, chainId: string, ids: re
 }
 
 export async function getAllLoyaltyMemberships(
-  { db, principal }: OperationContext, request: OperationRequest<Ops['loyaltyMemberships/getAll']>,
+  { db, principal }: OperationContext, request: OperationParameters<Ops['loyaltyMemberships/getAll']>,
 ): Promise<OperationResponse<Ops['loyaltyMemberships/getAll']>> {
   const chainIds = chainsForRead(principal, request.ChainIds);
   const numbers = request.MembershipNumbers || request.Codes

@@ -1,7 +1,7 @@
 // Loyalty programs: the rules of CONTRACT.md §2 and §4 over the store.
 import { newRecordId } from './identifiers.ts';
 import type { loyaltyProgramOperations } from '../contract/loyalty-programs.ts';
-import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
+import type { OperationParameters, OperationRequest, OperationResponse } from '../contract/operation.ts';
 import * as store from '../store/loyalty-programs.ts';
 import type { LoyaltyProgramRecord } from '../store/loyalty-programs.ts';
 import { firstActiveMembershipOf } from '../store/loyalty-memberships.ts';
@@ -26,7 +26,7 @@ const toLoyaltyProgram = (record: LoyaltyProgramRecord): LoyaltyProgram => ({
 });
 
 export async function getAllLoyaltyPrograms(
-  { db, principal }: OperationContext, request: OperationRequest<Ops['loyaltyPrograms/getAll']>,
+  { db, principal }: OperationContext, request: OperationParameters<Ops['loyaltyPrograms/getAll']>,
 ): Promise<OperationResponse<Ops['loyaltyPrograms/getAll']>> {
   const chainIds = chainsForRead(principal, request.ChainIds);
   const filter: store.LoyaltyProgramFilter = {

@@ -1,7 +1,7 @@
 // Loyalty tiers: the rules of CONTRACT.md §2 and §4 over the store.
 import { newRecordId } from './identifiers.ts';
 import type { loyaltyTierOperations } from '../contract/loyalty-tiers.ts';
-import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
+import type { OperationParameters, OperationRequest, OperationResponse } from '../contract/operation.ts';
 import { selectLoyaltyProgramsByIds } from '../store/loyalty-programs.ts';
 import { firstActiveMembershipOf } from '../store/loyalty-memberships.ts';
 import * as store from '../store/loyalty-tiers.ts';
@@ -28,7 +28,7 @@ const codeTaken = (index: string, code: string) =>
   ruleViolation(`${index}: an active loyalty tier with Code '${code}' already exists in the loyalty program; a tier Code is unique among the active tiers of its program.`);
 
 export async function getAllLoyaltyTiers(
-  { db, principal }: OperationContext, request: OperationRequest<Ops['loyaltyTiers/getAll']>,
+  { db, principal }: OperationContext, request: OperationParameters<Ops['loyaltyTiers/getAll']>,
 ): Promise<OperationResponse<Ops['loyaltyTiers/getAll']>> {
   const chainIds = chainsForRead(principal, request.ChainIds);
   const filter: store.LoyaltyTierFilter = {
