@@ -166,6 +166,29 @@ export async function addLoyaltyMemberships(
   return { LoyaltyMemberships: result, Cursor: cursorOf(result) };
 }
 
+type MembershipUpdate = OperationRequest<Ops['loyaltyMemberships/update']>['LoyaltyMembershipUpdates'][number];
+
+/** The changes of an update to the membership's own fields (program and tier aside, which need the rules). */
+function fieldChanges(at: string, update: MembershipUpdate): LoyaltyMembershipChanges {
+  const changes: { -readonly [K in keyof LoyaltyMembershipChanges]: LoyaltyMembershipChanges[K] } = {};
+  if (update.State) changes.state = update.State.Value;
+  if (update.IsPrimary) changes.isPrimary = update.IsPrimary.Value;
+  const number = membershipNumberOf(
+    at,
+    update.MembershipNumber ? (update.MembershipNumber.Value ?? null) : undefined,
+    update.Code ? (update.Code.Value ?? null) : undefined,
+  );
+  if (number !== undefined) changes.membershipNumber = number;
+  if (update.ProviderMembershipId) changes.providerMembershipId = update.ProviderMembershipId.Value ?? null;
+  if (update.Points) changes.points = update.Points.Value ?? null;
+  if (update.ExpirationDate) {
+    const value = update.ExpirationDate.Value;
+    changes.expirationDate = value == null ? null : expirationDateOf(`${at}.ExpirationDate.Value`, value);
+  }
+  if (update.Url) changes.url = update.Url.Value ?? null;
+  return changes;
+}
+
 export async function updateLoyaltyMemberships(
   { db, principal, now }: OperationContext, request: OperationRequest<Ops['loyaltyMemberships/update']>,
 ): Promise<OperationResponse<Ops['loyaltyMemberships/update']>> {
@@ -205,21 +228,7 @@ export async function updateLoyaltyMemberships(
         throw ruleViolation(`${at}: the account already has an active membership in the loyalty program.`);
       }
     }
-    if (update.State) changes.state = update.State.Value;
-    if (update.IsPrimary) changes.isPrimary = update.IsPrimary.Value;
-    const number = membershipNumberOf(
-      at,
-      update.MembershipNumber ? (update.MembershipNumber.Value ?? null) : undefined,
-      update.Code ? (update.Code.Value ?? null) : undefined,
-    );
-    if (number !== undefined) changes.membershipNumber = number;
-    if (update.ProviderMembershipId) changes.providerMembershipId = update.ProviderMembershipId.Value ?? null;
-    if (update.Points) changes.points = update.Points.Value ?? null;
-    if (update.ExpirationDate) {
-      const value = update.ExpirationDate.Value;
-      changes.expirationDate = value == null ? null : expirationDateOf(`${at}.ExpirationDate.Value`, value);
-    }
-    if (update.Url) changes.url = update.Url.Value ?? null;
+    Object.assign(changes, fieldChanges(at, update));
 
     if (changes.isPrimary) await store.clearPrimary(db, chainId, membership.accountId, id, now);
     await store.updateLoyaltyMembership(db, id, changes, now);
