@@ -1,6 +1,7 @@
 // Customers and companies: the accounts memberships point at, as a documented subset of the
 // published operations. Fields the server does not keep are answered with neutral values.
 import { customerAdded, customerUpdated, recordCustomerEvents } from '../events/record.ts';
+import { keptEmail } from '../contract/email.ts';
 import { newRecordId } from './identifiers.ts';
 import type { companyOperations } from '../contract/companies.ts';
 import type { customerOperations } from '../contract/customers.ts';
@@ -110,7 +111,7 @@ export async function addCustomer(
   { db, principal, now }: OperationContext, request: OperationParameters<CustomerOps['customers/add']>,
 ): Promise<OperationResponse<CustomerOps['customers/add']>> {
   const chainId = chainForWrite(principal, request.ChainId);
-  const email = request.Email?.trim() || null;
+  const email = keptEmail(request.Email);
   if (email) {
     const existing = await store.selectActiveCustomerByEmail(db, chainId, email);
     if (existing) {
@@ -147,7 +148,7 @@ export async function updateCustomer(
   const customer = await store.selectCustomerById(db, id);
   // Another chain's customer, or a deleted one, answers exactly as one that does not exist.
   if (!customer || customer.chainId !== chainId || customer.activityState !== 'Active') throw invalidParameter('CustomerId');
-  const email = given(request.Email) ? request.Email.trim() : undefined;
+  const email = keptEmail(request.Email) ?? undefined;
   if (email !== undefined) {
     const holder = await store.selectActiveCustomerByEmail(db, chainId, email);
     if (holder && holder.id !== id) throw invalidParameter('Email', 'another active customer of the chain has this email.');
