@@ -4,10 +4,9 @@
 import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { Compile, type Validator } from 'typebox/compile';
-import { Value } from 'typebox/value';
 import type { TSchema } from 'typebox';
 import { invalidParameter } from '../loyalty/errors.ts';
-import { describePath } from '../tenancy/seed.ts';
+import { firstViolation } from '../contract/schema-errors.ts';
 
 /** Records per chunk handed from the worker: small enough to parse and check in a millisecond or two. */
 const chunkRecords = 1000;
@@ -99,13 +98,12 @@ function validatorOf(schema: TSchema): Validator {
 
 export function refuseInvalid(schema: TSchema, value: unknown, at: string): void {
   if (validatorOf(schema).Check(value)) return;
-  const [first] = Value.Errors(schema, value);
-  if (!first) return;
-  const missing = (first.params as { requiredProperties?: string[] }).requiredProperties?.[0];
-  const inner = describePath(first.instancePath) + (missing ? `${first.instancePath ? '.' : ''}${missing}` : '');
+  const violation = firstViolation(schema, value);
+  if (!violation) return;
+  const inner = violation.path;
   const within = inner.startsWith('[') ? `${at}${inner}` : `${at}.${inner}`;
   const path = at ? (inner ? within : at) : inner || 'file';
-  throw invalidParameter(`snapshot ${path}`.trim(), missing ? 'required.' : `${first.message}.`);
+  throw invalidParameter(`snapshot ${path}`.trim(), violation.missing ? 'required.' : `${violation.message}.`);
 }
 
 /**

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import { Type, type Static } from 'typebox';
-import { Value } from 'typebox/value';
 import { AcceptedCurrency, Address, Pricing } from '../contract/configuration.ts';
+import { firstViolation } from '../contract/schema-errors.ts';
 import type { Database } from '../store/database.ts';
 import * as store from '../store/tenancy.ts';
 import { webhookUrlProblem } from '../contract/webhooks.ts';
@@ -71,15 +71,6 @@ export type TenancySeed = Static<typeof TenancySeed>;
 
 export class TenancySeedError extends Error {}
 
-/** JSON pointer `/Enterprises/0/ChainId` -> `Enterprises[0].ChainId`. */
-export function describePath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
-}
-
 export function parseTenancySeed(source: string, json: string): TenancySeed {
   let value: unknown;
   try {
@@ -87,11 +78,9 @@ export function parseTenancySeed(source: string, json: string): TenancySeed {
   } catch (error) {
     throw new TenancySeedError(`${source}: not valid JSON (${(error as Error).message})`);
   }
-  const [first] = Value.Errors(TenancySeed, value);
-  if (first) {
-    const missing = (first.params as { requiredProperties?: string[] }).requiredProperties?.[0];
-    const path = describePath(first.instancePath) + (missing ? `${first.instancePath ? '.' : ''}${missing}` : '');
-    throw new TenancySeedError(`${source}: ${path || 'the file'} ${missing ? 'is required' : first.message}`);
+  const violation = firstViolation(TenancySeed, value);
+  if (violation) {
+    throw new TenancySeedError(`${source}: ${violation.path || 'the file'} ${violation.missing ? 'is required' : violation.message}`);
   }
   return value as TenancySeed;
 }
