@@ -15,7 +15,7 @@ import { recordSeq } from '../store/pages.ts';
 import type { OperationContext } from './context.ts';
 import { invalidParameter, ruleViolation } from './errors.ts';
 import { cursorOf, pageRequest } from './pages.ts';
-import { chainForWrite, chainsForRead, normalizeIds } from './scope.ts';
+import { chainForWrite, chainsForRead, normalizeIds, activeById, firstMissing } from './scope.ts';
 import { parseInstant, toStoredTime, toTimeRange, toWireTime } from './time.ts';
 
 type Ops = typeof loyaltyMembershipOperations;
@@ -70,10 +70,9 @@ interface ProgramAndTierRules {
 async function programAndTierRules(
   db: Kysely<Database>, chainId: string, programIds: readonly string[], tierIds: readonly string[],
 ): Promise<ProgramAndTierRules> {
-  const programs = new Set((await selectLoyaltyProgramsByIds(db, [chainId], normalizeIds(programIds)))
-    .filter((p) => p.activityState === 'Active').map((p) => p.id));
-  const tierPrograms = new Map((await selectLoyaltyTiersByIds(db, [chainId], normalizeIds(tierIds)))
-    .filter((t) => t.activityState === 'Active').map((t) => [t.id, t.loyaltyProgramId]));
+  const programs = activeById(await selectLoyaltyProgramsByIds(db, [chainId], normalizeIds(programIds)));
+  const tierPrograms = new Map([...activeById(await selectLoyaltyTiersByIds(db, [chainId], normalizeIds(tierIds))).values()]
+    .map((t) => [t.id, t.loyaltyProgramId]));
   return {
     program(at, programId) {
       if (!programs.has(programId)) throw invalidParameter('LoyaltyProgramId', `${at} names ${programId}, which is not an active loyalty program of the chain.`);
@@ -195,7 +194,7 @@ export async function updateLoyaltyMemberships(
   const chainId = chainForWrite(principal, request.ChainId);
   const updates = request.LoyaltyMembershipUpdates;
   const found = await store.selectLoyaltyMembershipsByIds(db, [chainId], normalizeIds(updates.map((u) => u.LoyaltyMembershipId)));
-  const current = new Map(found.filter((m) => m.activityState === 'Active').map((m) => [m.id, m]));
+  const current = activeById(found);
   const rules = await programAndTierRules(db, chainId, updates.flatMap((u) => (u.LoyaltyProgramId ? [u.LoyaltyProgramId.Value] : [])), [
     ...found.flatMap((m) => (m.loyaltyTierId ? [m.loyaltyTierId] : [])),
     ...updates.flatMap((u) => (u.LoyaltyTierId?.Value ? [u.LoyaltyTierId.Value] : [])),
@@ -245,8 +244,7 @@ export async function deleteLoyaltyMemberships(
   const chainId = chainForWrite(principal, request.ChainId);
   const ids = normalizeIds(request.LoyaltyMembershipIds);
   const found = await store.selectLoyaltyMembershipsByIds(db, [chainId], ids);
-  const active = new Set(found.filter((m) => m.activityState === 'Active').map((m) => m.id));
-  const missing = request.LoyaltyMembershipIds.findIndex((id) => !active.has(id.toLowerCase()));
+  const missing = firstMissing(request.LoyaltyMembershipIds, activeById(found));
   if (missing >= 0) throw invalidParameter(`LoyaltyMembershipIds[${missing}]`, 'not an active loyalty membership of the chain.');
   await store.deleteLoyaltyMemberships(db, ids, now);
   return {};

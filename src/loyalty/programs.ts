@@ -10,7 +10,7 @@ import { recordSeq } from '../store/pages.ts';
 import type { OperationContext } from './context.ts';
 import { invalidParameter, ruleViolation } from './errors.ts';
 import { cursorOf, pageRequest } from './pages.ts';
-import { chainForWrite, chainsForRead, normalizeIds } from './scope.ts';
+import { chainForWrite, chainsForRead, normalizeIds, activeById, firstMissing } from './scope.ts';
 import { toTimeRange } from './time.ts';
 
 type Ops = typeof loyaltyProgramOperations;
@@ -77,7 +77,7 @@ export async function updateLoyaltyPrograms(
   const chainId = chainForWrite(principal, request.ChainId);
   const updates = request.LoyaltyProgramUpdates;
   const found = await store.selectLoyaltyProgramsByIds(db, [chainId], normalizeIds(updates.map((u) => u.LoyaltyProgramId)));
-  const byId = new Map(found.filter((p) => p.activityState === 'Active').map((p) => [p.id, p]));
+  const byId = activeById(found);
   const results: LoyaltyProgram[] = [];
   for (const [index, update] of updates.entries()) {
     const id = update.LoyaltyProgramId.toLowerCase();
@@ -102,8 +102,7 @@ export async function deleteLoyaltyPrograms(
 ): Promise<OperationResponse<Ops['loyaltyPrograms/delete']>> {
   const ids = normalizeIds(request.LoyaltyProgramIds);
   const found = await store.selectLoyaltyProgramsByIds(db, principal.chainIds, ids);
-  const active = new Set(found.filter((p) => p.activityState === 'Active').map((p) => p.id));
-  const missing = request.LoyaltyProgramIds.findIndex((id) => !active.has(id.toLowerCase()));
+  const missing = firstMissing(request.LoyaltyProgramIds, activeById(found));
   if (missing >= 0) throw invalidParameter(`LoyaltyProgramIds[${missing}]`, 'not an active loyalty program in scope of the access token.');
   const inUse = await firstActiveMembershipOf(db, { programIds: ids });
   if (inUse) {
