@@ -1,3 +1,6 @@
+// src/store: the only code that knows SQL (Kysely over SQLite or PostgreSQL), one file per table, and
+// the migrations run on start.
+//
 // SQL for customers and companies, the accounts that loyalty memberships point at.
 import { sql, type Kysely } from 'kysely';
 import { storedTime, type Database } from './database.ts';
