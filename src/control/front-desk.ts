@@ -7,20 +7,16 @@ import type { OperationContext } from '../loyalty/context.ts';
 import { staffOfChain } from '../loyalty/staff.ts';
 import type { Store } from '../store/connect.ts';
 import { browsePageSize } from './browse.ts';
+import type { ControlRequest } from './contract.ts';
 import { registerEndpoints } from './endpoints.ts';
 import { eventControlEndpoints as e } from './events-contract.ts';
 
-interface CustomerFields {
-  readonly FirstName?: string | null;
-  readonly LastName?: string | null;
-  readonly Email?: string | null;
-  readonly Phone?: string | null;
-  readonly LoyaltyCode?: string | null;
-}
+type NewCustomer = ControlRequest<typeof e.addCustomer>['body'];
+type CustomerChanges = ControlRequest<typeof e.updateCustomer>['body'];
 
 export interface FrontDesk {
-  add(chainId: string, fields: CustomerFields & { LastName: string }): ReturnType<typeof addCustomer>;
-  update(chainId: string, customerId: string, fields: CustomerFields): ReturnType<typeof updateCustomer>;
+  add(chainId: string, fields: NewCustomer): ReturnType<typeof addCustomer>;
+  update(chainId: string, customerId: string, fields: CustomerChanges): ReturnType<typeof updateCustomer>;
 }
 
 export function frontDesk(store: Store): FrontDesk {
