@@ -25,7 +25,8 @@ export function frontDesk(store: Store): FrontDesk {
     const staff = await staffOfChain(store.db, chainId);
     return store.db.transaction().execute(async (trx) => {
       await store.lockChains(trx, staff.principal.chainIds);
-      return work({ ...staff, db: trx });
+      // The time is read once the chain is ours, as the API reads it for a write.
+      return work({ ...staff, db: trx, now: new Date() });
     });
   };
   return {
