@@ -15,8 +15,10 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'ts
 
 copyFileSync('src/tenancy/demo-tenancy.json', 'dist/tenancy/demo-tenancy.json');
 cpSync('src/control/console', 'dist/control/console', { recursive: true });
-// The WAL checkpointer's worker is plain JavaScript (a worker thread loads it by URL).
+// The worker threads' modules are plain JavaScript (a worker thread loads each by URL): the WAL
+// checkpointer's and the snapshot parser's.
 copyFileSync('src/store/checkpointer-worker.mjs', 'dist/store/checkpointer-worker.mjs');
+copyFileSync('src/control/snapshot-parser-worker.mjs', 'dist/control/snapshot-parser-worker.mjs');
 
 const { buildSync } = await import('esbuild');
 buildSync({

@@ -4,7 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { allChainIds, loadSnapshot, readSnapshot, saveSnapshot, type Snapshot } from './control/snapshots.ts';
+import { loadSnapshot, readSnapshot, saveSnapshot, withEveryChainLocked, type Snapshot } from './control/snapshots.ts';
 import { ApiError } from './loyalty/errors.ts';
 import { buildOpenApiDocument, packageVersion } from './http/openapi.ts';
 import { buildApp, openStore } from './app.ts';
@@ -185,10 +185,7 @@ async function snapshot(settings: Settings, positionals: string[], chain: string
       await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`);
       process.stdout.write(`Saved ${saved.ChainIds.length} chain(s) to ${file}\n`);
     } else {
-      const result = await store.db.transaction().execute(async (trx) => {
-        await store.lockChains(trx, await allChainIds(trx));
-        return loadSnapshot(trx, input!);
-      });
+      const result = await withEveryChainLocked(store, (trx) => loadSnapshot(trx, input!));
       process.stdout.write(`Loaded ${result.records} records into ${result.chainIds.length} chain(s) from ${file}\n`);
     }
   } finally {

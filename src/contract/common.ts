@@ -1,3 +1,6 @@
+// src/contract: the wire as data (TypeBox schemas and one declaration per operation), imported by
+// every other layer and importing none of them.
+//
 // The shared pieces of the wire: authentication fields, identifiers, Limitation, TimeInterval,
 // update values, ActivityState and the error body. Everything here is a JSON schema built with
 // TypeBox, so the same value validates requests, serializes responses and feeds the OpenAPI document.

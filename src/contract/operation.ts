@@ -32,6 +32,8 @@ export function defineOperation<Req extends TObject, Res extends TSchema>(
 }
 
 export type OperationRequest<O> = O extends OperationDeclaration<infer Req, TSchema> ? Static<Req> : never;
+/** What an operation acts on, without who asks: the request less its authentication fields. */
+export type OperationParameters<O> = Omit<OperationRequest<O>, 'ClientToken' | 'AccessToken' | 'Client' | 'LanguageCode' | 'CultureCode'>;
 export type OperationResponse<O> = O extends OperationDeclaration<TObject, infer Res> ? Static<Res> : never;
 
 export const operationPath = (operation: Pick<OperationDeclaration, 'resource' | 'action'>) =>

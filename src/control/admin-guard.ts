@@ -1,3 +1,6 @@
+// src/control: the control plane under /_connector/ for people testing an integration (reset,
+// snapshots, faults, the journal, webhooks, integrations, the front desk) and the console's files.
+//
 // Who may use the control plane. With ADMIN_TOKEN: `Authorization: Bearer <token>`, and an address
 // that keeps guessing wrong is turned away for a while. Without it (allowed only on a loopback
 // address, see settings.ts): only requests addressed to a loopback Host name, so a web page cannot

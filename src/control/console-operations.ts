@@ -1,20 +1,18 @@
 // The console's writes and its account lists: the API's own operations (programs, tiers and memberships
-// add, update, delete; companies getAll) run for one chain, as a caller whose scope is that chain, so
-// the console writes and refuses exactly what the API would, with the API's error body. Registered
-// beside the control plane, behind the same guard; the console's shared views file is served here too.
-import { readFile } from 'node:fs/promises';
+// add, update, delete; companies getAll) run for one chain as its staff, so the console writes and
+// refuses exactly what the API would, with the API's error body. Registered in the control plane's
+// guarded scope.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type TObject } from 'typebox';
 import { operations } from '../contract/index.ts';
+import { getAllCompanies } from '../loyalty/accounts.ts';
 import type { OperationContext } from '../loyalty/context.ts';
-import { invalidParameter } from '../loyalty/errors.ts';
 import { handlers } from '../loyalty/index.ts';
+import { staffOfChain } from '../loyalty/staff.ts';
 import type { Store } from '../store/connect.ts';
-import type { Principal } from '../tenancy/principal.ts';
-import { consoleGuard } from './admin-guard.ts';
+import { browsePageSize } from './browse.ts';
 import type { ControlEndpoint } from './contract.ts';
 import { registerEndpoints } from './endpoints.ts';
-import { allChainIds } from './snapshots.ts';
 
 const writes = [
   'loyaltyPrograms/add', 'loyaltyPrograms/update', 'loyaltyPrograms/delete',
@@ -54,51 +52,29 @@ export const consoleOperationEndpoints: Record<string, ControlEndpoint> = {
   },
 };
 
-const credentials = { ClientToken: '', AccessToken: '', Client: 'console' };
-
-const consoleOf = (chainId: string): Principal => ({
-  accessTokenHash: 'console', clientName: 'console', isPortfolio: false,
-  enterprises: [{ id: chainId, chainId }], chainIds: [chainId], portfolioEnterpriseId: null,
-});
-
 type AnyHandler = (context: OperationContext, request: unknown) => Promise<unknown>;
 
-export async function registerConsoleOperations(
-  app: FastifyInstance,
-  { store, guard, adminToken }: { store: Store; guard: (request: FastifyRequest) => Promise<void>; adminToken: string | undefined },
-): Promise<void> {
-  async function knownChain(request: FastifyRequest): Promise<string> {
-    const id = (request.params as { ChainId: string }).ChainId.toLowerCase();
-    if (!(await allChainIds(store.db)).includes(id)) throw invalidParameter('ChainId', 'not a chain of the tenancy.');
-    return id;
-  }
-
+/** Registers the console's operations in the control plane's guarded scope. */
+export function registerConsoleOperations(control: FastifyInstance, { store }: { store: Store }): void {
   const write = (name: Write) => async (request: FastifyRequest) => {
-    const chainId = await knownChain(request);
+    const { ChainId } = request.params as { ChainId: string };
     // One transaction with the chain locked, as the API's write stage runs it: all or nothing.
     return store.db.transaction().execute(async (trx) => {
-      await store.lockChains(trx, [chainId]);
-      return (handlers[name] as AnyHandler)({ db: trx, principal: consoleOf(chainId), now: new Date() }, { ...(request.body as object), ...credentials });
+      const staff = await staffOfChain(trx, ChainId);
+      await store.lockChains(trx, staff.principal.chainIds);
+      return (handlers[name] as AnyHandler)(staff, request.body);
     });
   };
 
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', guard);
-    registerEndpoints(scope, consoleOperationEndpoints, {
-      ...Object.fromEntries(writes.map((name) => [name, write(name)])),
-      companies: async (request) => {
-        const chainId = await knownChain(request);
-        const query = request.query as { Count?: string; Cursor?: string };
-        const page = await handlers['companies/getAll']({ db: store.db, principal: consoleOf(chainId), now: new Date() }, {
-          ...credentials, ActivityStates: ['Active'],
-          Limitation: { Count: Math.min(1000, Math.max(1, Number(query.Count ?? 50))), Cursor: query.Cursor ?? null },
-        });
-        return { Items: page.Companies, Cursor: page.Cursor };
-      },
-    });
+  registerEndpoints(control, consoleOperationEndpoints, {
+    ...Object.fromEntries(writes.map((name) => [name, write(name)])),
+    companies: async (request) => {
+      const query = request.query as { Count?: string; Cursor?: string };
+      const page = await getAllCompanies(await staffOfChain(store.db, (request.params as { ChainId: string }).ChainId), {
+        ActivityStates: ['Active'],
+        Limitation: { Count: Math.min(browsePageSize.max, Math.max(1, Number(query.Count ?? browsePageSize.default))), Cursor: query.Cursor ?? null },
+      });
+      return { Items: page.Companies, Cursor: page.Cursor };
+    },
   });
-
-  // The views both console pages share (header, chain picker, tables, the front desk): static, no data.
-  const views = await readFile(new URL('./console/views.js', import.meta.url), 'utf8');
-  app.get('/console/views.js', { onRequest: consoleGuard(adminToken) }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(views));
 }

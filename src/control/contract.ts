@@ -1,6 +1,6 @@
 // The control plane's wire: its endpoints under the reserved /_connector/ prefix, as data, so the
 // routes and the OpenAPI document (tag `control`) come from one list.
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { ErrorBody } from '../contract/common.ts';
 import { Snapshot } from './snapshots.ts';
 import { injectableStatuses } from './faults.ts';
@@ -53,7 +53,29 @@ export interface ControlEndpoint {
   readonly params?: TSchema;
   readonly body?: TSchema;
   readonly response: TSchema;
+  /** The body may be as large as a snapshot (SNAPSHOT_BODY_LIMIT), not only an API request. */
+  readonly largeBody?: boolean;
+  /**
+   * The body arrives as bytes and the handler checks it (off the event loop, naming the record and
+   * field at fault); `body` only documents it.
+   */
+  readonly rawBody?: boolean;
+  /** The answer is sent as built (plain JSON.stringify); `response` only documents it. */
+  readonly responseAsBuilt?: boolean;
 }
+
+type StaticOf<S> = S extends TSchema ? Static<S> : undefined;
+
+/** A request to a control endpoint as its schemas let it through. */
+export interface ControlRequest<E extends ControlEndpoint> {
+  readonly params: StaticOf<E['params']>;
+  readonly query: StaticOf<E['querystring']>;
+  readonly body: E['rawBody'] extends true ? Buffer : StaticOf<E['body']>;
+}
+
+export type ControlHandlers<E extends Record<string, ControlEndpoint>> = {
+  readonly [K in keyof E]: (request: ControlRequest<E[K]>) => Promise<unknown>;
+};
 
 const Empty = Type.Object({}, { title: 'EmptyResult' });
 const Page = (item: string) => Type.Object({ Items: Type.Array(Type.Unknown()), Cursor: Type.Union([Type.String(), Type.Null()]) }, { title: `Control${item}Page` });
@@ -88,10 +110,10 @@ export const controlEndpoints = {
   },
   saveSnapshot: {
     method: 'GET', path: '/snapshot', summary: 'Export the loyalty data and accounts of a chain (ChainId) or of everything',
-    querystring: Type.Object({ ChainId: Type.Optional(ChainIdText) }), response: Snapshot,
+    querystring: Type.Object({ ChainId: Type.Optional(ChainIdText) }), response: Snapshot, responseAsBuilt: true,
   },
   loadSnapshot: {
-    method: 'POST', path: '/snapshot', summary: 'Load a snapshot: replaces the data of its chains, atomically', body: Snapshot,
+    method: 'POST', path: '/snapshot', summary: 'Load a snapshot: replaces the data of its chains, atomically', body: Snapshot, largeBody: true, rawBody: true,
     response: Type.Object({ ChainIds: Type.Array(Type.String()), Records: Type.Integer() }, { title: 'SnapshotLoadResult' }),
   },
   listFaults: { method: 'GET', path: '/faults', summary: 'List the fault rules', response: Type.Object({ Faults: Type.Array(FaultRule) }, { title: 'FaultRuleList' }) },
@@ -112,6 +134,7 @@ export const controlEndpoints = {
         TruncatedBodies: Type.Integer({ description: 'Bodies and answers over 64 KB kept as a note of their size.' }),
       }, { title: 'JournalUsage' }),
     }, { title: 'JournalEntries' }),
+    responseAsBuilt: true,
   },
   clearJournal: { method: 'DELETE', path: '/journal', summary: 'Clear the request journal', response: Empty },
 } satisfies Record<string, ControlEndpoint>;

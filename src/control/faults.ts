@@ -126,8 +126,8 @@ export class FaultInjector {
   }
 
   /** Runs after authentication: waits and/or throws the injected answer for a matching call. */
-  async apply(operation: string, request: FastifyRequest): Promise<void> {
-    const preferred = preferredFault(request);
+  async apply(operation: string, request: FastifyRequest, preferences: readonly FaultPreference[]): Promise<void> {
+    const preferred = preferredFault(preferences);
     if (preferred) {
       request.injectedFault = 'prefer';
       if (preferred.latencyMs) await sleep(preferred.latencyMs);
@@ -154,14 +154,16 @@ export class FaultInjector {
   }
 }
 
+/** One preference of the `Prefer` header, as the API parses it (lower-cased, no whitespace). */
+export interface FaultPreference {
+  readonly name: string;
+  readonly value: string;
+}
+
 /** `Prefer: code=429` and/or `Prefer: latency=250`, validated like any input. */
-function preferredFault(request: FastifyRequest): { status?: number; latencyMs?: number } | undefined {
-  const header = request.headers.prefer;
-  if (!header) return undefined;
-  const preferences = (Array.isArray(header) ? header.join(',') : header).split(',').map((p) => p.trim().toLowerCase().replace(/\s+/g, ''));
+function preferredFault(preferences: readonly FaultPreference[]): { status?: number; latencyMs?: number } | undefined {
   let found: { status?: number; latencyMs?: number } | undefined;
-  for (const preference of preferences) {
-    const [name, value = ''] = preference.split('=');
+  for (const { name, value } of preferences) {
     if (name === 'code') {
       const status = Number(value);
       if (!(injectableStatuses as readonly number[]).includes(status)) {

@@ -3,46 +3,35 @@
 // transaction each, so it writes exactly what customers/add and customers/update write, events included.
 import type { FastifyInstance } from 'fastify';
 import { addCustomer, getAllCustomers, updateCustomer } from '../loyalty/accounts.ts';
-import { invalidParameter } from '../loyalty/errors.ts';
+import type { OperationContext } from '../loyalty/context.ts';
+import { staffOfChain } from '../loyalty/staff.ts';
 import type { Store } from '../store/connect.ts';
-import type { Principal } from '../tenancy/principal.ts';
+import { browsePageSize } from './browse.ts';
+import type { ControlRequest } from './contract.ts';
 import { registerEndpoints } from './endpoints.ts';
 import { eventControlEndpoints as e } from './events-contract.ts';
-import { allChainIds } from './snapshots.ts';
 
-const credentials = { ClientToken: '', AccessToken: '', Client: 'front desk' };
-
-/** The front desk acts inside one chain, as a single-enterprise caller of that chain would. */
-const deskOf = (chainId: string): Principal => ({
-  accessTokenHash: 'front-desk', clientName: 'front desk', isPortfolio: false,
-  enterprises: [{ id: chainId, chainId }], chainIds: [chainId], portfolioEnterpriseId: null,
-});
-
-interface CustomerFields {
-  readonly FirstName?: string | null;
-  readonly LastName?: string | null;
-  readonly Email?: string | null;
-  readonly Phone?: string | null;
-  readonly LoyaltyCode?: string | null;
-}
+type NewCustomer = ControlRequest<typeof e.addCustomer>['body'];
+type CustomerChanges = ControlRequest<typeof e.updateCustomer>['body'];
 
 export interface FrontDesk {
-  add(chainId: string, fields: CustomerFields & { LastName: string }): ReturnType<typeof addCustomer>;
-  update(chainId: string, customerId: string, fields: CustomerFields): ReturnType<typeof updateCustomer>;
+  add(chainId: string, fields: NewCustomer): ReturnType<typeof addCustomer>;
+  update(chainId: string, customerId: string, fields: CustomerChanges): ReturnType<typeof updateCustomer>;
 }
 
 export function frontDesk(store: Store): FrontDesk {
-  const inChain = async <T>(chainId: string, work: (context: { db: Store['db']; principal: Principal; now: Date }) => Promise<T>): Promise<T> => {
-    const id = chainId.toLowerCase();
-    if (!(await allChainIds(store.db)).includes(id)) throw invalidParameter('ChainId', 'not a chain of the tenancy.');
+  // Each change in its own transaction with its chain locked, as the API runs a write.
+  const inChain = async <T>(chainId: string, work: (context: OperationContext) => Promise<T>): Promise<T> => {
+    const staff = await staffOfChain(store.db, chainId);
     return store.db.transaction().execute(async (trx) => {
-      await store.lockChains(trx, [id]);
-      return work({ db: trx, principal: deskOf(id), now: new Date() });
+      await store.lockChains(trx, staff.principal.chainIds);
+      // The time is read once the chain is ours, as the API reads it for a write.
+      return work({ ...staff, db: trx, now: new Date() });
     });
   };
   return {
-    add: (chainId, fields) => inChain(chainId, (context) => addCustomer(context, { ...credentials, ...fields, OverwriteExisting: false })),
-    update: (chainId, customerId, fields) => inChain(chainId, (context) => updateCustomer(context, { ...credentials, ...fields, CustomerId: customerId })),
+    add: (chainId, fields) => inChain(chainId, (context) => addCustomer(context, { ...fields, OverwriteExisting: false })),
+    update: (chainId, customerId, fields) => inChain(chainId, (context) => updateCustomer(context, { ...fields, CustomerId: customerId })),
   };
 }
 
@@ -67,98 +56,121 @@ interface SimulationState {
 
 const tickMs = 250;
 
-export function registerFrontDesk(control: FastifyInstance, { store }: { store: Store }): void {
-  const desk = frontDesk(store);
-  const simulation: SimulationState = {
+interface SimulationPlan {
+  readonly chainId: string;
+  readonly arrivalsPerMinute: number;
+  readonly updatesPerMinute: number;
+  readonly durationSeconds: number;
+}
+
+/** The arrivals simulation: new guests and edits at a pace, through the front desk, until its end. */
+class Simulation {
+  private readonly state: SimulationState = {
     chainId: null, arrivalsPerMinute: 0, updatesPerMinute: 0, startedMs: null, endsMs: null,
     arrivals: 0, updates: 0, errors: 0, lastError: null, timer: undefined, recent: [],
   };
-  const stop = () => {
-    clearInterval(simulation.timer);
-    simulation.timer = undefined;
-  };
-  control.addHook('onClose', async () => stop());
-  const describe = () => ({
-    Running: simulation.timer !== undefined,
-    ChainId: simulation.chainId,
-    ArrivalsPerMinute: simulation.arrivalsPerMinute,
-    UpdatesPerMinute: simulation.updatesPerMinute,
-    StartedUtc: simulation.startedMs === null ? null : new Date(simulation.startedMs).toISOString(),
-    EndsUtc: simulation.endsMs === null ? null : new Date(simulation.endsMs).toISOString(),
-    Arrivals: simulation.arrivals,
-    Updates: simulation.updates,
-    Errors: simulation.errors,
-    LastError: simulation.lastError,
-  });
-  const fail = (error: unknown) => {
-    simulation.errors += 1;
-    simulation.lastError = (error as Error).message.slice(0, 200);
-  };
 
-  registerEndpoints(control, {
-    listCustomers: e.listCustomers, addCustomer: e.addCustomer, updateCustomer: e.updateCustomer,
-    startSimulation: e.startSimulation, simulation: e.simulation, stopSimulation: e.stopSimulation,
-  }, {
-    listCustomers: async (request) => {
-      const chainId = (request.params as { ChainId: string }).ChainId.toLowerCase();
-      if (!(await allChainIds(store.db)).includes(chainId)) throw invalidParameter('ChainId', 'not a chain of the tenancy.');
-      const query = request.query as { Count?: string; Cursor?: string };
-      const page = await getAllCustomers({ db: store.db, principal: deskOf(chainId), now: new Date() }, {
-        ...credentials, ActivityStates: ['Active'], Extent: { Customers: true },
-        Limitation: { Count: Math.min(1000, Math.max(1, Number(query.Count ?? 50))), Cursor: query.Cursor ?? null },
+  constructor(private readonly desk: FrontDesk) {}
+
+  start(plan: SimulationPlan): void {
+    this.stop();
+    const now = Date.now();
+    Object.assign(this.state, {
+      chainId: plan.chainId, arrivalsPerMinute: plan.arrivalsPerMinute, updatesPerMinute: plan.updatesPerMinute,
+      startedMs: now, endsMs: now + plan.durationSeconds * 1000, arrivals: 0, updates: 0, errors: 0, lastError: null, recent: [],
+    });
+    let arrivalsDue = 0;
+    let updatesDue = 0;
+    let busy = false;
+    this.state.timer = setInterval(() => {
+      if (Date.now() >= this.state.endsMs!) return this.stop();
+      arrivalsDue += (this.state.arrivalsPerMinute * tickMs) / 60_000;
+      updatesDue += (this.state.updatesPerMinute * tickMs) / 60_000;
+      // One tick's work at a time: a slow database makes the pace lag, never pile up.
+      if (busy) return;
+      busy = true;
+      void (async () => {
+        for (; arrivalsDue >= 1 && this.state.timer; arrivalsDue -= 1) await this.arrive(plan.chainId);
+        for (; updatesDue >= 1 && this.state.timer && this.state.recent.length > 0; updatesDue -= 1) await this.edit(plan.chainId);
+      })().finally(() => { busy = false; });
+    }, tickMs);
+    this.state.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.state.timer);
+    this.state.timer = undefined;
+  }
+
+  describe() {
+    const { state } = this;
+    return {
+      Running: state.timer !== undefined,
+      ChainId: state.chainId,
+      ArrivalsPerMinute: state.arrivalsPerMinute,
+      UpdatesPerMinute: state.updatesPerMinute,
+      StartedUtc: state.startedMs === null ? null : new Date(state.startedMs).toISOString(),
+      EndsUtc: state.endsMs === null ? null : new Date(state.endsMs).toISOString(),
+      Arrivals: state.arrivals,
+      Updates: state.updates,
+      Errors: state.errors,
+      LastError: state.lastError,
+    };
+  }
+
+  private async arrive(chainId: string): Promise<void> {
+    const first = pick(firstNames);
+    const last = pick(lastNames);
+    const email = `${first}.${last}.${Math.random().toString(36).slice(2, 8)}@guest.example`.toLowerCase();
+    await this.desk.add(chainId, { FirstName: first, LastName: last, Email: email, Phone: `+420 ${100_000_000 + Math.floor(Math.random() * 899_999_999)}` })
+      .then((customer) => {
+        this.state.arrivals += 1;
+        this.state.recent = [customer.Id, ...this.state.recent].slice(0, 100);
+      }, (error) => this.fail(error));
+  }
+
+  private async edit(chainId: string): Promise<void> {
+    await this.desk.update(chainId, pick(this.state.recent), { LoyaltyCode: `SIM-${Math.random().toString(36).slice(2, 10).toUpperCase()}` })
+      .then(() => { this.state.updates += 1; }, (error) => this.fail(error));
+  }
+
+  private fail(error: unknown): void {
+    this.state.errors += 1;
+    this.state.lastError = (error as Error).message.slice(0, 200);
+  }
+}
+
+const frontDeskEndpoints = {
+  listCustomers: e.listCustomers, addCustomer: e.addCustomer, updateCustomer: e.updateCustomer,
+  startSimulation: e.startSimulation, simulation: e.simulation, stopSimulation: e.stopSimulation,
+};
+
+export function registerFrontDesk(control: FastifyInstance, { store }: { store: Store }): void {
+  const desk = frontDesk(store);
+  const simulation = new Simulation(desk);
+  control.addHook('onClose', async () => simulation.stop());
+  registerEndpoints(control, frontDeskEndpoints, {
+    listCustomers: async ({ params, query }) => {
+      const page = await getAllCustomers(await staffOfChain(store.db, params.ChainId), {
+        ActivityStates: ['Active'], Extent: { Customers: true },
+        Limitation: { Count: Math.min(browsePageSize.max, Math.max(1, Number(query.Count ?? browsePageSize.default))), Cursor: query.Cursor ?? null },
       });
       return { Items: page.Customers, Cursor: page.Cursor };
     },
-    addCustomer: async (request) => desk.add((request.params as { ChainId: string }).ChainId, request.body as CustomerFields & { LastName: string }),
-    updateCustomer: async (request) => {
-      const { ChainId, CustomerId } = request.params as { ChainId: string; CustomerId: string };
-      return desk.update(ChainId, CustomerId, request.body as CustomerFields);
-    },
-    startSimulation: async (request) => {
-      const body = request.body as { ChainId: string; ArrivalsPerMinute: number; UpdatesPerMinute?: number; DurationSeconds: number };
-      const chainId = body.ChainId.toLowerCase();
-      if (!(await allChainIds(store.db)).includes(chainId)) throw invalidParameter('ChainId', 'not a chain of the tenancy.');
-      stop();
-      const now = Date.now();
-      Object.assign(simulation, {
-        chainId, arrivalsPerMinute: body.ArrivalsPerMinute, updatesPerMinute: body.UpdatesPerMinute ?? 0,
-        startedMs: now, endsMs: now + body.DurationSeconds * 1000, arrivals: 0, updates: 0, errors: 0, lastError: null, recent: [],
+    addCustomer: async ({ params, body }) => desk.add(params.ChainId, body),
+    updateCustomer: async ({ params, body }) => desk.update(params.ChainId, params.CustomerId, body),
+    startSimulation: async ({ body }) => {
+      const { principal } = await staffOfChain(store.db, body.ChainId);
+      simulation.start({
+        chainId: principal.chainIds[0]!, arrivalsPerMinute: body.ArrivalsPerMinute,
+        updatesPerMinute: body.UpdatesPerMinute ?? 0, durationSeconds: body.DurationSeconds,
       });
-      let arrivalsDue = 0;
-      let updatesDue = 0;
-      let busy = false;
-      simulation.timer = setInterval(() => {
-        if (Date.now() >= simulation.endsMs!) return stop();
-        arrivalsDue += (simulation.arrivalsPerMinute * tickMs) / 60_000;
-        updatesDue += (simulation.updatesPerMinute * tickMs) / 60_000;
-        // One tick's work at a time: a slow database makes the pace lag, never pile up.
-        if (busy) return;
-        busy = true;
-        void (async () => {
-          for (; arrivalsDue >= 1 && simulation.timer; arrivalsDue -= 1) {
-            const first = pick(firstNames);
-            const last = pick(lastNames);
-            const email = `${first}.${last}.${Math.random().toString(36).slice(2, 8)}@guest.example`.toLowerCase();
-            await desk.add(chainId, { FirstName: first, LastName: last, Email: email, Phone: `+420 ${100_000_000 + Math.floor(Math.random() * 899_999_999)}` })
-              .then((customer) => {
-                simulation.arrivals += 1;
-                simulation.recent = [customer.Id, ...simulation.recent].slice(0, 100);
-              }, fail);
-          }
-          for (; updatesDue >= 1 && simulation.timer; updatesDue -= 1) {
-            if (simulation.recent.length === 0) break;
-            await desk.update(chainId, pick(simulation.recent), { LoyaltyCode: `SIM-${Math.random().toString(36).slice(2, 10).toUpperCase()}` })
-              .then(() => { simulation.updates += 1; }, fail);
-          }
-        })().finally(() => { busy = false; });
-      }, tickMs);
-      simulation.timer.unref();
-      return describe();
+      return simulation.describe();
     },
-    simulation: async () => describe(),
+    simulation: async () => simulation.describe(),
     stopSimulation: async () => {
-      stop();
-      return describe();
+      simulation.stop();
+      return simulation.describe();
     },
   });
 }

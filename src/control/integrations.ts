@@ -16,6 +16,7 @@ import { existingChainIds, selectEnterprise, upsertChain, upsertEnterprise } fro
 import { selectClientEndpoints } from '../store/outbox.ts';
 import { tokenHint } from '../tenancy/integrations.ts';
 import { registerEndpoints } from './endpoints.ts';
+import type { ControlRequest } from './contract.ts';
 import { integrationControlEndpoints as e } from './events-contract.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -45,96 +46,110 @@ const toIntegration = (record: integrations.IntegrationRecord) => ({
   DeletedUtc: record.deletedUtc,
 });
 
+const reference = (record: integrations.IntegrationRecord) => ({ Id: record.integrationId!, Name: record.clientName });
+
+type ConnectParameters = ControlRequest<typeof e.connectIntegration>['body'];
+
+/** The enterprise a new integration is for: an existing one, or one made now (in a new chain when none is named). */
+async function enterpriseToConnect(trx: Kysely<Database>, body: ConnectParameters, now: Date): Promise<{ id: string; chainId: string; name: string }> {
+  if (body.EnterpriseId != null) {
+    const found = await selectEnterprise(trx, body.EnterpriseId.toLowerCase());
+    if (!found || found.isPortfolio) throw invalidParameter('EnterpriseId', 'not an enterprise of the tenancy.');
+    return { id: found.id, chainId: found.chainId, name: found.name };
+  }
+  const { Name, ChainId } = body.Enterprise!;
+  let chainId = ChainId?.toLowerCase();
+  if (chainId) {
+    if (!(await existingChainIds(trx, [chainId])).has(chainId)) throw invalidParameter('Enterprise.ChainId', 'not a chain of the tenancy.');
+  } else {
+    chainId = randomUUID();
+    await upsertChain(trx, { id: chainId, name: Name }, now);
+  }
+  const enterprise = { id: randomUUID(), chainId, name: Name };
+  await upsertEnterprise(trx, { ...enterprise, isPortfolio: false, isEnabled: true, profile: {} }, now);
+  return enterprise;
+}
+
+async function connectIntegration(store: Store, trx: Kysely<Database>, body: ConnectParameters) {
+  const clientTokenHash = sha256(body.ClientToken);
+  if (!(await selectClientEndpoints(trx, clientTokenHash))) throw invalidParameter('ClientToken', 'not a client of the tenancy.');
+  const now = new Date();
+  const enterprise = await enterpriseToConnect(trx, body, now);
+  await store.lockChains(trx, [enterprise.chainId]);
+  const accessToken = newAccessToken();
+  const integrationId = randomUUID();
+  await integrations.insertIntegration(trx, {
+    integrationId, tokenHash: sha256(accessToken), tokenHint: tokenHint(accessToken), clientTokenHash, enterpriseId: enterprise.id,
+  }, now);
+  const record = (await integrations.selectIntegration(trx, integrationId))!;
+  await recordIntegrationMessage(trx, clientTokenHash, integrationId, {
+    Action: 'IntegrationCreated',
+    Data: {
+      Enterprise: { Id: enterprise.id, Name: enterprise.name }, Requestor: null, AccessToken: accessToken,
+      CreatedUtc: webhookTime(now), IsEnabled: true, Integration: reference(record),
+    },
+  }, now);
+  return { IntegrationId: integrationId, AccessToken: accessToken, EnterpriseId: enterprise.id, ChainId: enterprise.chainId };
+}
+
+async function findIntegration(trx: Kysely<Database>, id: string): Promise<integrations.IntegrationRecord> {
+  const record = await integrations.selectIntegration(trx, id.toLowerCase());
+  if (!record) throw unknownRecord('IntegrationId');
+  return record;
+}
+
+/** A move from one state to another, with its Integration Webhook; 409 when another change came first. */
+async function changeState(trx: Kysely<Database>, integrationId: string, verb: Verb) {
+  const record = await findIntegration(trx, integrationId);
+  const { from, to, action } = transitions[verb];
+  if (!from.includes(record.state)) {
+    throw invalidParameter('State', `the integration is ${record.state}; ${verb} needs ${from.join(' or ')}.`);
+  }
+  const now = new Date();
+  if (!(await integrations.changeIntegrationState(trx, record.tokenHash, record.state, to, verb === 'delete' ? now : null))) throw concurrencyConflict();
+  const message = (verb === 'delete'
+    ? { Action: action, Data: { DeletedUtc: webhookTime(now), Integration: reference(record) } }
+    : { Action: action, Data: { Integration: reference(record) } }) as IntegrationWebhookMessage;
+  await recordIntegrationMessage(trx, record.clientTokenHash, record.integrationId!, message, now);
+  return toIntegration((await integrations.selectIntegration(trx, record.integrationId!))!);
+}
+
+async function regenerateKey(trx: Kysely<Database>, integrationId: string) {
+  const record = await findIntegration(trx, integrationId);
+  if (record.state === 'Deleted') throw invalidParameter('State', 'the integration is Deleted; regenerate-key needs Enabled, Disabled or Canceled.');
+  const accessToken = newAccessToken();
+  if (!(await integrations.replaceIntegrationToken(trx, record.tokenHash, sha256(accessToken), tokenHint(accessToken)))) throw concurrencyConflict();
+  const now = new Date();
+  await recordIntegrationMessage(trx, record.clientTokenHash, record.integrationId!, {
+    Action: 'IntegrationApiKeyCreated', Data: { Integration: reference(record), ApiKey: accessToken },
+  }, now);
+  const enterprise = record.enterprises[0]!;
+  return { IntegrationId: record.integrationId!, AccessToken: accessToken, EnterpriseId: record.portfolioEnterpriseId ?? enterprise.id, ChainId: enterprise.chainId };
+}
+
 export function registerIntegrationControl(control: FastifyInstance, { store, deliverer }: { store: Store; deliverer: Deliverer }): void {
-  const { db } = store;
+  // Each change commits with its Integration Webhook, then wakes the deliverer to send it.
   const inTransaction = async <T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> => {
-    const result = await db.transaction().execute(work);
+    const result = await store.db.transaction().execute(work);
     deliverer.wake();
     return result;
   };
-  const find = async (trx: Kysely<Database>, id: string) => {
-    const record = await integrations.selectIntegration(trx, id.toLowerCase());
-    if (!record) throw unknownRecord('IntegrationId');
-    return record;
-  };
-  const reference = (record: integrations.IntegrationRecord) => ({ Id: record.integrationId!, Name: record.clientName });
-
-  const change = (verb: Verb) => async (request: { params: unknown }) => inTransaction(async (trx) => {
-    const record = await find(trx, (request.params as { IntegrationId: string }).IntegrationId);
-    const { from, to, action } = transitions[verb];
-    if (!from.includes(record.state)) {
-      throw invalidParameter('State', `the integration is ${record.state}; ${verb} needs ${from.join(' or ')}.`);
-    }
-    const now = new Date();
-    if (!(await integrations.changeIntegrationState(trx, record.tokenHash, record.state, to, verb === 'delete' ? now : null))) throw concurrencyConflict();
-    const message = (verb === 'delete'
-      ? { Action: action, Data: { DeletedUtc: webhookTime(now), Integration: reference(record) } }
-      : { Action: action, Data: { Integration: reference(record) } }) as IntegrationWebhookMessage;
-    await recordIntegrationMessage(trx, record.clientTokenHash, record.integrationId!, message, now);
-    return toIntegration((await integrations.selectIntegration(trx, record.integrationId!))!);
-  });
+  const change = (verb: Verb) => async ({ params }: { params: { IntegrationId: string } }) =>
+    inTransaction((trx) => changeState(trx, params.IntegrationId, verb));
 
   registerEndpoints(control, e, {
-    connectIntegration: async (request) => {
-      const body = request.body as { ClientToken: string; EnterpriseId?: string | null; Enterprise?: { Name: string; ChainId?: string | null } | null };
+    connectIntegration: async ({ body }) => {
       if ((body.EnterpriseId == null) === (body.Enterprise == null)) {
         throw invalidParameter('EnterpriseId', 'give either EnterpriseId (an existing enterprise) or Enterprise (a new one), not both.');
       }
-      const clientTokenHash = sha256(body.ClientToken);
-      return inTransaction(async (trx) => {
-        if (!(await selectClientEndpoints(trx, clientTokenHash))) throw invalidParameter('ClientToken', 'not a client of the tenancy.');
-        const now = new Date();
-        let enterprise: { id: string; chainId: string; name: string };
-        if (body.EnterpriseId != null) {
-          const found = await selectEnterprise(trx, body.EnterpriseId.toLowerCase());
-          if (!found || found.isPortfolio) throw invalidParameter('EnterpriseId', 'not an enterprise of the tenancy.');
-          enterprise = { id: found.id, chainId: found.chainId, name: found.name };
-        } else {
-          const { Name, ChainId } = body.Enterprise!;
-          let chainId = ChainId?.toLowerCase();
-          if (chainId) {
-            if (!(await existingChainIds(trx, [chainId])).has(chainId)) throw invalidParameter('Enterprise.ChainId', 'not a chain of the tenancy.');
-          } else {
-            chainId = randomUUID();
-            await upsertChain(trx, { id: chainId, name: Name }, now);
-          }
-          enterprise = { id: randomUUID(), chainId, name: Name };
-          await upsertEnterprise(trx, { ...enterprise, isPortfolio: false, isEnabled: true, profile: {} }, now);
-        }
-        await store.lockChains(trx, [enterprise.chainId]);
-        const accessToken = newAccessToken();
-        const integrationId = randomUUID();
-        await integrations.insertIntegration(trx, {
-          integrationId, tokenHash: sha256(accessToken), tokenHint: tokenHint(accessToken), clientTokenHash, enterpriseId: enterprise.id,
-        }, now);
-        const record = (await integrations.selectIntegration(trx, integrationId))!;
-        await recordIntegrationMessage(trx, clientTokenHash, integrationId, {
-          Action: 'IntegrationCreated',
-          Data: {
-            Enterprise: { Id: enterprise.id, Name: enterprise.name }, Requestor: null, AccessToken: accessToken,
-            CreatedUtc: webhookTime(now), IsEnabled: true, Integration: reference(record),
-          },
-        }, now);
-        return { IntegrationId: integrationId, AccessToken: accessToken, EnterpriseId: enterprise.id, ChainId: enterprise.chainId };
-      });
+      return inTransaction((trx) => connectIntegration(store, trx, body));
     },
-    listIntegrations: async () => ({ Integrations: (await integrations.listIntegrations(db)).map(toIntegration) }),
+    listIntegrations: async () => ({ Integrations: (await integrations.listIntegrations(store.db)).map(toIntegration) }),
     disableIntegration: change('disable'),
     enableIntegration: change('enable'),
     cancelIntegration: change('cancel'),
     reinstateIntegration: change('reinstate'),
     deleteIntegration: change('delete'),
-    regenerateIntegrationKey: async (request) => inTransaction(async (trx) => {
-      const record = await find(trx, (request.params as { IntegrationId: string }).IntegrationId);
-      if (record.state === 'Deleted') throw invalidParameter('State', 'the integration is Deleted; regenerate-key needs Enabled, Disabled or Canceled.');
-      const accessToken = newAccessToken();
-      if (!(await integrations.replaceIntegrationToken(trx, record.tokenHash, sha256(accessToken), tokenHint(accessToken)))) throw concurrencyConflict();
-      const now = new Date();
-      await recordIntegrationMessage(trx, record.clientTokenHash, record.integrationId!, {
-        Action: 'IntegrationApiKeyCreated', Data: { Integration: reference(record), ApiKey: accessToken },
-      }, now);
-      const enterprise = record.enterprises[0]!;
-      return { IntegrationId: record.integrationId!, AccessToken: accessToken, EnterpriseId: record.portfolioEnterpriseId ?? enterprise.id, ChainId: enterprise.chainId };
-    }),
+    regenerateIntegrationKey: async ({ params }) => inTransaction((trx) => regenerateKey(trx, params.IntegrationId)),
   });
 }

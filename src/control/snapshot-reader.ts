@@ -1,52 +1,16 @@
-// Reading a snapshot file without stalling the server: a worker thread parses the JSON (tens of
-// megabytes take seconds), keeps only the known sections, and hands them back as small JSON chunks;
-// this thread parses and validates one chunk at a time, letting other requests run in between.
+// Reading a snapshot file without stalling the server: a worker thread (snapshot-parser-worker.mjs)
+// parses the JSON (tens of megabytes take seconds), keeps only the known sections, and hands them back
+// as small JSON chunks; this thread parses and validates one chunk at a time, letting other requests
+// run in between.
 import { Worker } from 'node:worker_threads';
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { Compile, type Validator } from 'typebox/compile';
-import { Value } from 'typebox/value';
 import type { TSchema } from 'typebox';
 import { invalidParameter } from '../loyalty/errors.ts';
-import { describePath } from '../tenancy/seed.ts';
+import { firstViolation } from '../contract/schema-errors.ts';
 
 /** Records per chunk handed from the worker: small enough to parse and check in a millisecond or two. */
 const chunkRecords = 1000;
-
-// Plain JavaScript run with `eval`: the worker needs nothing but JSON, and works the same under tsx,
-// vitest and a build.
-const parserSource = `
-const { parentPort, workerData } = require('node:worker_threads');
-const bytes = Buffer.from(workerData.bytes.buffer, workerData.bytes.byteOffset, workerData.bytes.byteLength);
-let value;
-try {
-  value = JSON.parse(bytes.toString('utf8'));
-} catch (error) {
-  parentPort.postMessage({ invalidJson: error.message.slice(0, 200) });
-  return;
-}
-if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-  parentPort.postMessage({ notAnObject: Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value });
-  return;
-}
-const header = {};
-for (const key of workerData.headerKeys) if (key in value) header[key] = value[key];
-const sections = {};
-for (const key of workerData.sectionKeys) {
-  const list = value[key];
-  sections[key] = Array.isArray(list) ? [] : list === undefined ? undefined : { notAnArray: typeof list };
-}
-parentPort.postMessage({ header, sections });
-// One chunk per request of the reading thread, which stops asking at the first invalid record.
-const pending = [];
-for (const key of workerData.sectionKeys) if (Array.isArray(value[key])) pending.push([key, 0]);
-parentPort.on('message', () => {
-  while (pending.length > 0 && pending[0][1] >= value[pending[0][0]].length) pending.shift();
-  if (pending.length === 0) { parentPort.postMessage({ done: true }); return; }
-  const [key, start] = pending[0];
-  pending[0][1] = start + workerData.chunkRecords;
-  parentPort.postMessage({ section: key, chunk: JSON.stringify(value[key].slice(start, start + workerData.chunkRecords)) });
-});
-`;
 
 type Parsed =
   | { invalidJson: string }
@@ -63,8 +27,7 @@ interface ParsingWorker {
 }
 
 function parseInWorker(bytes: Buffer, headerKeys: readonly string[], sectionKeys: readonly string[]): ParsingWorker {
-  const worker = new Worker(`(() => {${parserSource}})()`, {
-    eval: true,
+  const worker = new Worker(new URL('./snapshot-parser-worker.mjs', import.meta.url), {
     workerData: { bytes, headerKeys, sectionKeys, chunkRecords },
   });
   let waiting: { resolve: (message: Parsed & Chunk) => void; reject: (error: Error) => void } | undefined;
@@ -99,13 +62,12 @@ function validatorOf(schema: TSchema): Validator {
 
 export function refuseInvalid(schema: TSchema, value: unknown, at: string): void {
   if (validatorOf(schema).Check(value)) return;
-  const [first] = Value.Errors(schema, value);
-  if (!first) return;
-  const missing = (first.params as { requiredProperties?: string[] }).requiredProperties?.[0];
-  const inner = describePath(first.instancePath) + (missing ? `${first.instancePath ? '.' : ''}${missing}` : '');
+  const violation = firstViolation(schema, value);
+  if (!violation) return;
+  const inner = violation.path;
   const within = inner.startsWith('[') ? `${at}${inner}` : `${at}.${inner}`;
   const path = at ? (inner ? within : at) : inner || 'file';
-  throw invalidParameter(`snapshot ${path}`.trim(), missing ? 'required.' : `${first.message}.`);
+  throw invalidParameter(`snapshot ${path}`.trim(), violation.missing ? 'required.' : `${violation.message}.`);
 }
 
 /**

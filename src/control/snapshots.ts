@@ -9,6 +9,7 @@ import { LoyaltyMembershipState } from '../contract/loyalty-memberships.ts';
 import { LoyaltyProgramSubscription, LoyaltyProgramType } from '../contract/loyalty-programs.ts';
 import { applyAccountsSeed } from '../loyalty/accounts-seed.ts';
 import { invalidParameter } from '../loyalty/errors.ts';
+import type { Store } from '../store/connect.ts';
 import type { Database } from '../store/database.ts';
 import { isConstraintViolation } from '../store/errors.ts';
 import {
@@ -86,6 +87,17 @@ async function knownChains(db: Kysely<Database>, chainIds: readonly string[], pa
   const unknown = normalized.find((id) => !all.has(id));
   if (unknown) throw invalidParameter(parameter, `${unknown} is not a chain of the tenancy.`);
   return normalized;
+}
+
+/**
+ * Runs work that replaces the data of any chains (a load, a reset) in one transaction, after locking
+ * every chain: concurrent writes to those chains wait, and the work sees no half-made change.
+ */
+export async function withEveryChainLocked<T>(store: Pick<Store, 'db' | 'lockChains'>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return store.db.transaction().execute(async (trx) => {
+    await store.lockChains(trx, await allChainIds(trx));
+    return work(trx);
+  });
 }
 
 export async function saveSnapshot(db: Kysely<Database>, chainIds: readonly string[] | undefined, now: Date): Promise<Snapshot> {

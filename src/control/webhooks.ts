@@ -52,22 +52,20 @@ export function registerWebhookControl(control: FastifyInstance, { store, delive
     listWebhooks: e.listWebhooks, redeliverWebhook: e.redeliverWebhook, forgetWebhooks: e.forgetWebhooks,
     listEndpoints: e.listEndpoints, setEndpoints: e.setEndpoints,
   }, {
-    listWebhooks: async (request) => {
-      const query = request.query as { State?: outbox.MessageState; Kind?: outbox.WebhookKind; Limit?: string };
+    listWebhooks: async ({ query }) => {
       const limit = Math.min(1000, Math.max(1, Number(query.Limit ?? 100)));
       const messages = await outbox.listMessages(db, { ...(query.State ? { state: query.State } : {}), ...(query.Kind ? { kind: query.Kind } : {}), limit });
       return { Messages: messages.map(toMessage) };
     },
-    redeliverWebhook: async (request) => {
-      const id = (request.params as { MessageId: string }).MessageId.toLowerCase();
+    redeliverWebhook: async ({ params }) => {
+      const id = params.MessageId.toLowerCase();
       if (!(await outbox.redeliverMessage(db, id, new Date()))) throw unknownRecord('MessageId');
       deliverer.wake();
       return toMessage((await outbox.selectMessage(db, id))!);
     },
     forgetWebhooks: async () => ({ Forgotten: await outbox.forgetFinishedMessages(db) }),
     listEndpoints: async () => ({ Clients: (await outbox.listClientEndpoints(db)).map(toEndpoints) }),
-    setEndpoints: async (request) => {
-      const body = request.body as { ClientToken: string; GeneralWebhookUrl?: string | null; IntegrationWebhookUrl?: string | null };
+    setEndpoints: async ({ body }) => {
       for (const field of ['GeneralWebhookUrl', 'IntegrationWebhookUrl'] as const) {
         const url = body[field];
         const problem = typeof url === 'string' ? webhookUrlProblem(url) : undefined;

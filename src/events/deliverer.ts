@@ -1,3 +1,6 @@
+// src/events: the hotel's events, recorded in the transaction of the change that makes them (the
+// outbox), gathered into webhook messages and delivered off the request path.
+//
 // The deliverer: a small loop off the request path. Every WEBHOOK_BATCH_MS it gathers the outbox's
 // events into General Webhook messages (in one transaction: events out, messages in), then claims due
 // messages up to its free slots (bounded concurrency) and POSTs each. A 2xx delivers; 307/308 are

@@ -4,12 +4,12 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { describePath } from '../contract/schema-errors.ts';
 import {
   ApiError, concurrencyConflict, databaseUnavailable, internalError, invalidJson, invalidParameter, pathNotFound, payloadTooLarge, requestTimeout,
 } from '../loyalty/errors.ts';
 import { isLostRace, isStatementTimeout } from '../store/errors.ts';
 import { storageFailureCause, type StorageHealth } from '../store/storage-failure.ts';
-import { describePath } from '../tenancy/seed.ts';
 import { generateRequestId } from './request-id.ts';
 
 interface ValidationIssue {

@@ -3,9 +3,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { FaultInjector } from '../control/faults.ts';
 import { operationOf } from './operation.ts';
+import { preferencesOf } from './prefer.ts';
 
 export function faultInjectionHook(faults: FaultInjector) {
   return async function injectFaults(request: FastifyRequest): Promise<void> {
-    await faults.apply(operationOf(request).name, request);
+    await faults.apply(operationOf(request).name, request, preferencesOf(request));
   };
 }

@@ -12,6 +12,7 @@ import { GeneralWebhookMessage, IntegrationWebhookMessage } from '../contract/we
 import { ErrorBody } from '../contract/common.ts';
 import { demoIds, errorExamples, publishedExamples } from '../contract/examples.ts';
 import { Health } from './health.ts';
+import { minimalFormOf } from './prefer.ts';
 import { operations } from '../contract/index.ts';
 import { operationPath, type OperationDeclaration } from '../contract/operation.ts';
 
@@ -62,85 +63,89 @@ function componentRef(schema: unknown, components: Record<string, JsonSchema>): 
   return { $ref: `#/components/schemas/${title}` };
 }
 
-export function buildOpenApiDocument(version: string): JsonSchema {
-  const components: Record<string, JsonSchema> = {};
-  const errorSchema = componentRef(ErrorBody, components);
-  const paths: Record<string, unknown> = {};
-  const resources = new Set<string>();
-  for (const [name, declaration] of Object.entries(operations)) {
-    const operation = declaration as OperationDeclaration;
-    resources.add(operation.resource);
-    const responses: Record<string, unknown> = {
-      200: { description: 'Success.', content: { 'application/json': { schema: componentRef(operation.response, components) } } },
-    };
-    if (operation.action === 'delete' || operation.page) {
-      responses[204] = {
-        description: operation.page
+type Components = Record<string, JsonSchema>;
+
+function errorResponses(errorSchema: unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(errorDescriptions).map(([status, description]) => {
+    const example = errorExamples[Number(status)];
+    return [status, {
+      description,
+      ...(status === '429' ? { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } } : {}),
+      content: { 'application/json': { schema: errorSchema, ...(example ? { examples: { [`error${status}`]: { $ref: `#/components/examples/error${status}` } } } : {}) } },
+    }];
+  }));
+}
+
+/** One API operation: POST with its request, its examples, its answer and every error. */
+function apiOperation(name: string, operation: OperationDeclaration, components: Components, errorSchema: unknown) {
+  const minimalForm = minimalFormOf(operation);
+  const responses: Record<string, unknown> = {
+    200: { description: 'Success.', content: { 'application/json': { schema: componentRef(operation.response, components) } } },
+    ...(minimalForm ? {
+      204: {
+        description: minimalForm === 'empty page'
           ? 'With `Prefer: return=minimal`, an empty page: no body and no Content-Type.'
           : 'With `Prefer: return=minimal`: no body and no Content-Type.',
-      };
-    }
-    for (const [status, description] of Object.entries(errorDescriptions)) {
-      const example = errorExamples[Number(status)];
-      responses[status] = {
-        description,
-        ...(status === '429' ? { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } } : {}),
-        content: { 'application/json': { schema: errorSchema, ...(example ? { examples: { [`error${status}`]: { $ref: `#/components/examples/error${status}` } } } : {}) } },
-      };
-    }
-    // The first example is what "Try it out" sends: ours, which works against the demo tenancy.
-    const published = publishedExamples[name];
-    const requestExamples = {
-      ...(operation.example ? { demo: { summary: 'Works as is against the built-in demo tenancy', value: operation.example } } : {}),
-      ...(published ? { published: { summary: 'As on the published page (its ids and chains are not all in the demo tenancy)', value: published } } : {}),
-    };
-    paths[operationPath(operation)] = {
-      post: {
-        operationId: name.replace('/', '_'),
-        summary: operation.summary,
-        tags: [operation.resource],
-        // No example value: "Try it out" must not send Prefer unless asked.
-        parameters: [{
-          name: 'Prefer', in: 'header', required: false, schema: { type: 'string' },
-          description: '`return=minimal`: 204 with no body for a delete or an empty page. `code=429` (or 408, 500, 503) and `latency=250` inject a fault when the control plane is on.',
-        }],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: componentRef(operation.request, components),
-              ...(Object.keys(requestExamples).length ? { examples: requestExamples } : {}),
-            },
+      },
+    } : {}),
+    ...errorResponses(errorSchema),
+  };
+  // The first example is what "Try it out" sends: ours, which works against the demo tenancy.
+  const published = publishedExamples[name];
+  const requestExamples = {
+    ...(operation.example ? { demo: { summary: 'Works as is against the built-in demo tenancy', value: operation.example } } : {}),
+    ...(published ? { published: { summary: 'As on the published page (its ids and chains are not all in the demo tenancy)', value: published } } : {}),
+  };
+  return {
+    post: {
+      operationId: name.replace('/', '_'),
+      summary: operation.summary,
+      tags: [operation.resource],
+      // No example value: "Try it out" must not send Prefer unless asked.
+      parameters: [{
+        name: 'Prefer', in: 'header', required: false, schema: { type: 'string' },
+        description: '`return=minimal`: 204 with no body for a delete or an empty page. `code=429` (or 408, 500, 503) and `latency=250` inject a fault when the control plane is on.',
+      }],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: componentRef(operation.request, components),
+            ...(Object.keys(requestExamples).length ? { examples: requestExamples } : {}),
           },
         },
-        responses,
       },
-    };
-  }
-  for (const endpoint of [...Object.values(controlEndpoints), ...Object.values(eventControlEndpoints), ...Object.values(integrationControlEndpoints), ...Object.values(consoleOperationEndpoints)] as ControlEndpoint[]) {
-    const path = `${controlPrefix}${endpoint.path.replace(/:(\w+)/g, '{$1}')}`;
-    const parameters = [
-      ...Object.keys(((endpoint.params as { properties?: object } | undefined)?.properties) ?? {}).map((name) => ({
-        name, in: 'path', required: true, schema: { type: 'string' }, ...(name === 'ChainId' ? { example: demoIds.chain } : {}),
-      })),
-      ...Object.entries(((endpoint.querystring as { properties?: Record<string, unknown> } | undefined)?.properties) ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema: plain(schema) })),
-    ];
-    const operation = {
-      operationId: `control_${endpoint.method.toLowerCase()}_${endpoint.path.replace(/[/:]+/g, '_').replace(/^_|_$/g, '')}`,
-      summary: endpoint.summary,
-      description: 'Control plane: present only when CONTROL_API is on; needs `Authorization: Bearer <ADMIN_TOKEN>` when ADMIN_TOKEN is set.',
-      tags: ['control'],
-      ...(parameters.length ? { parameters } : {}),
-      ...(endpoint.body ? { requestBody: { required: true, content: { 'application/json': { schema: componentRef(endpoint.body, components) } } } } : {}),
-      responses: {
-        200: { description: 'Success.', content: { 'application/json': { schema: componentRef(endpoint.response, components) } } },
-        400: { description: errorDescriptions[400], content: { 'application/json': { schema: errorSchema } } },
-        401: { description: 'Missing or wrong admin token.', content: { 'application/json': { schema: errorSchema } } },
-      },
-    };
-    paths[path] = { ...(paths[path] as object | undefined), [endpoint.method.toLowerCase()]: operation };
-  }
+      responses,
+    },
+  };
+}
+
+/** One control endpoint, under the `control` tag. */
+function controlOperation(endpoint: ControlEndpoint, components: Components, errorSchema: unknown) {
+  const parameters = [
+    ...Object.keys(((endpoint.params as { properties?: object } | undefined)?.properties) ?? {}).map((name) => ({
+      name, in: 'path', required: true, schema: { type: 'string' }, ...(name === 'ChainId' ? { example: demoIds.chain } : {}),
+    })),
+    ...Object.entries(((endpoint.querystring as { properties?: Record<string, unknown> } | undefined)?.properties) ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema: plain(schema) })),
+  ];
+  return {
+    operationId: `control_${endpoint.method.toLowerCase()}_${endpoint.path.replace(/[/:]+/g, '_').replace(/^_|_$/g, '')}`,
+    summary: endpoint.summary,
+    description: 'Control plane: present only when CONTROL_API is on; needs `Authorization: Bearer <ADMIN_TOKEN>` when ADMIN_TOKEN is set.',
+    tags: ['control'],
+    ...(parameters.length ? { parameters } : {}),
+    ...(endpoint.body ? { requestBody: { required: true, content: { 'application/json': { schema: componentRef(endpoint.body, components) } } } } : {}),
+    responses: {
+      200: { description: 'Success.', content: { 'application/json': { schema: componentRef(endpoint.response, components) } } },
+      400: { description: errorDescriptions[400], content: { 'application/json': { schema: errorSchema } } },
+      401: { description: 'Missing or wrong admin token.', content: { 'application/json': { schema: errorSchema } } },
+    },
+  };
+}
+
+function healthPaths(components: Components): Record<string, unknown> {
   const healthSchema = componentRef(Health, components);
+  const paths: Record<string, unknown> = {};
   for (const [probe, summary, unavailable] of [
     ['live', 'Liveness: 200 while the process serves', false],
     ['ready', 'Readiness: 200 when the database answers, 503 when it does not', true],
@@ -157,6 +162,24 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       },
     };
   }
+  return paths;
+}
+
+export function buildOpenApiDocument(version: string): JsonSchema {
+  const components: Components = {};
+  const errorSchema = componentRef(ErrorBody, components);
+  const paths: Record<string, unknown> = {};
+  const resources = new Set<string>();
+  for (const [name, declaration] of Object.entries(operations)) {
+    const operation = declaration as OperationDeclaration;
+    resources.add(operation.resource);
+    paths[operationPath(operation)] = apiOperation(name, operation, components, errorSchema);
+  }
+  for (const endpoint of [...Object.values(controlEndpoints), ...Object.values(eventControlEndpoints), ...Object.values(integrationControlEndpoints), ...Object.values(consoleOperationEndpoints)] as ControlEndpoint[]) {
+    const path = `${controlPrefix}${endpoint.path.replace(/:(\w+)/g, '{$1}')}`;
+    paths[path] = { ...(paths[path] as object | undefined), [endpoint.method.toLowerCase()]: controlOperation(endpoint, components, errorSchema) };
+  }
+  Object.assign(paths, healthPaths(components));
   return {
     openapi: '3.1.0',
     info: {

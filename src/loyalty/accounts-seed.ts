@@ -1,3 +1,5 @@
+// src/loyalty: the business rules of the operations, plain async functions over the store (no HTTP).
+//
 // Customers and companies of a tenancy seed: an upsert by Id in one transaction, inserted in chunks
 // so that a seed of 100,000 customers loads in seconds.
 import { emailKey, keptEmail } from '../contract/email.ts';

@@ -1,10 +1,11 @@
 // Customers and companies: the accounts memberships point at, as a documented subset of the
 // published operations. Fields the server does not keep are answered with neutral values.
 import { customerAdded, customerUpdated, recordCustomerEvents } from '../events/record.ts';
+import { keptEmail } from '../contract/email.ts';
 import { newRecordId } from './identifiers.ts';
 import type { companyOperations } from '../contract/companies.ts';
 import type { customerOperations } from '../contract/customers.ts';
-import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
+import type { OperationParameters, OperationRequest, OperationResponse } from '../contract/operation.ts';
 import * as store from '../store/accounts.ts';
 import type { CompanyRecord, CustomerRecord } from '../store/accounts.ts';
 import { recordSeq } from '../store/pages.ts';
@@ -107,10 +108,10 @@ export function toCompany(record: CompanyRecord): Company {
 }
 
 export async function addCustomer(
-  { db, principal, now }: OperationContext, request: OperationRequest<CustomerOps['customers/add']>,
+  { db, principal, now }: OperationContext, request: OperationParameters<CustomerOps['customers/add']>,
 ): Promise<OperationResponse<CustomerOps['customers/add']>> {
   const chainId = chainForWrite(principal, request.ChainId);
-  const email = request.Email?.trim() || null;
+  const email = keptEmail(request.Email);
   if (email) {
     const existing = await store.selectActiveCustomerByEmail(db, chainId, email);
     if (existing) {
@@ -140,14 +141,14 @@ export async function addCustomer(
 const given = (value: string | null | undefined): value is string => value != null && value.trim() !== '';
 
 export async function updateCustomer(
-  { db, principal, now }: OperationContext, request: OperationRequest<CustomerOps['customers/update']>,
+  { db, principal, now }: OperationContext, request: OperationParameters<CustomerOps['customers/update']>,
 ): Promise<OperationResponse<CustomerOps['customers/update']>> {
   const chainId = chainForWrite(principal, request.ChainId);
   const id = request.CustomerId.toLowerCase();
   const customer = await store.selectCustomerById(db, id);
   // Another chain's customer, or a deleted one, answers exactly as one that does not exist.
   if (!customer || customer.chainId !== chainId || customer.activityState !== 'Active') throw invalidParameter('CustomerId');
-  const email = given(request.Email) ? request.Email.trim() : undefined;
+  const email = keptEmail(request.Email) ?? undefined;
   if (email !== undefined) {
     const holder = await store.selectActiveCustomerByEmail(db, chainId, email);
     if (holder && holder.id !== id) throw invalidParameter('Email', 'another active customer of the chain has this email.');
@@ -164,7 +165,7 @@ export async function updateCustomer(
 }
 
 export async function getAllCustomers(
-  { db, principal }: OperationContext, request: OperationRequest<CustomerOps['customers/getAll']>,
+  { db, principal }: OperationContext, request: OperationParameters<CustomerOps['customers/getAll']>,
 ): Promise<OperationResponse<CustomerOps['customers/getAll']>> {
   if (principal.isPortfolio && request.ChainIds == null) throw invalidParameter('ChainIds', 'required with a portfolio access token.');
   const chainIds = chainsForRead(principal, request.ChainIds);
@@ -201,7 +202,7 @@ export async function addCompany(
 }
 
 export async function getAllCompanies(
-  { db, principal }: OperationContext, request: OperationRequest<CompanyOps['companies/getAll']>,
+  { db, principal }: OperationContext, request: OperationParameters<CompanyOps['companies/getAll']>,
 ): Promise<OperationResponse<CompanyOps['companies/getAll']>> {
   const chainIds = chainsForRead(principal, request.ChainIds);
   const filter: store.CompanyFilter = {

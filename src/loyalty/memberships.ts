@@ -2,7 +2,7 @@
 // before anything is written; the request's transaction makes the writes all-or-nothing.
 import { newRecordId } from './identifiers.ts';
 import type { loyaltyMembershipOperations } from '../contract/loyalty-memberships.ts';
-import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
+import type { OperationParameters, OperationRequest, OperationResponse } from '../contract/operation.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { activeAccountIds } from '../store/accounts.ts';
@@ -15,7 +15,7 @@ import { recordSeq } from '../store/pages.ts';
 import type { OperationContext } from './context.ts';
 import { invalidParameter, ruleViolation } from './errors.ts';
 import { cursorOf, pageRequest } from './pages.ts';
-import { chainForWrite, chainsForRead, normalizeIds } from './scope.ts';
+import { chainForWrite, chainsForRead, normalizeIds, activeById, firstMissing } from './scope.ts';
 import { parseInstant, toStoredTime, toTimeRange, toWireTime } from './time.ts';
 
 type Ops = typeof loyaltyMembershipOperations;
@@ -70,10 +70,9 @@ interface ProgramAndTierRules {
 async function programAndTierRules(
   db: Kysely<Database>, chainId: string, programIds: readonly string[], tierIds: readonly string[],
 ): Promise<ProgramAndTierRules> {
-  const programs = new Set((await selectLoyaltyProgramsByIds(db, [chainId], normalizeIds(programIds)))
-    .filter((p) => p.activityState === 'Active').map((p) => p.id));
-  const tierPrograms = new Map((await selectLoyaltyTiersByIds(db, [chainId], normalizeIds(tierIds)))
-    .filter((t) => t.activityState === 'Active').map((t) => [t.id, t.loyaltyProgramId]));
+  const programs = activeById(await selectLoyaltyProgramsByIds(db, [chainId], normalizeIds(programIds)));
+  const tierPrograms = new Map([...activeById(await selectLoyaltyTiersByIds(db, [chainId], normalizeIds(tierIds))).values()]
+    .map((t) => [t.id, t.loyaltyProgramId]));
   return {
     program(at, programId) {
       if (!programs.has(programId)) throw invalidParameter('LoyaltyProgramId', `${at} names ${programId}, which is not an active loyalty program of the chain.`);
@@ -94,7 +93,7 @@ async function membershipsInOrder(db: Kysely<Database>, chainId: string, ids: re
 }
 
 export async function getAllLoyaltyMemberships(
-  { db, principal }: OperationContext, request: OperationRequest<Ops['loyaltyMemberships/getAll']>,
+  { db, principal }: OperationContext, request: OperationParameters<Ops['loyaltyMemberships/getAll']>,
 ): Promise<OperationResponse<Ops['loyaltyMemberships/getAll']>> {
   const chainIds = chainsForRead(principal, request.ChainIds);
   const numbers = request.MembershipNumbers || request.Codes
@@ -166,13 +165,36 @@ export async function addLoyaltyMemberships(
   return { LoyaltyMemberships: result, Cursor: cursorOf(result) };
 }
 
+type MembershipUpdate = OperationRequest<Ops['loyaltyMemberships/update']>['LoyaltyMembershipUpdates'][number];
+
+/** The changes of an update to the membership's own fields (program and tier aside, which need the rules). */
+function fieldChanges(at: string, update: MembershipUpdate): LoyaltyMembershipChanges {
+  const changes: { -readonly [K in keyof LoyaltyMembershipChanges]: LoyaltyMembershipChanges[K] } = {};
+  if (update.State) changes.state = update.State.Value;
+  if (update.IsPrimary) changes.isPrimary = update.IsPrimary.Value;
+  const number = membershipNumberOf(
+    at,
+    update.MembershipNumber ? (update.MembershipNumber.Value ?? null) : undefined,
+    update.Code ? (update.Code.Value ?? null) : undefined,
+  );
+  if (number !== undefined) changes.membershipNumber = number;
+  if (update.ProviderMembershipId) changes.providerMembershipId = update.ProviderMembershipId.Value ?? null;
+  if (update.Points) changes.points = update.Points.Value ?? null;
+  if (update.ExpirationDate) {
+    const value = update.ExpirationDate.Value;
+    changes.expirationDate = value == null ? null : expirationDateOf(`${at}.ExpirationDate.Value`, value);
+  }
+  if (update.Url) changes.url = update.Url.Value ?? null;
+  return changes;
+}
+
 export async function updateLoyaltyMemberships(
   { db, principal, now }: OperationContext, request: OperationRequest<Ops['loyaltyMemberships/update']>,
 ): Promise<OperationResponse<Ops['loyaltyMemberships/update']>> {
   const chainId = chainForWrite(principal, request.ChainId);
   const updates = request.LoyaltyMembershipUpdates;
   const found = await store.selectLoyaltyMembershipsByIds(db, [chainId], normalizeIds(updates.map((u) => u.LoyaltyMembershipId)));
-  const current = new Map(found.filter((m) => m.activityState === 'Active').map((m) => [m.id, m]));
+  const current = activeById(found);
   const rules = await programAndTierRules(db, chainId, updates.flatMap((u) => (u.LoyaltyProgramId ? [u.LoyaltyProgramId.Value] : [])), [
     ...found.flatMap((m) => (m.loyaltyTierId ? [m.loyaltyTierId] : [])),
     ...updates.flatMap((u) => (u.LoyaltyTierId?.Value ? [u.LoyaltyTierId.Value] : [])),
@@ -205,21 +227,7 @@ export async function updateLoyaltyMemberships(
         throw ruleViolation(`${at}: the account already has an active membership in the loyalty program.`);
       }
     }
-    if (update.State) changes.state = update.State.Value;
-    if (update.IsPrimary) changes.isPrimary = update.IsPrimary.Value;
-    const number = membershipNumberOf(
-      at,
-      update.MembershipNumber ? (update.MembershipNumber.Value ?? null) : undefined,
-      update.Code ? (update.Code.Value ?? null) : undefined,
-    );
-    if (number !== undefined) changes.membershipNumber = number;
-    if (update.ProviderMembershipId) changes.providerMembershipId = update.ProviderMembershipId.Value ?? null;
-    if (update.Points) changes.points = update.Points.Value ?? null;
-    if (update.ExpirationDate) {
-      const value = update.ExpirationDate.Value;
-      changes.expirationDate = value == null ? null : expirationDateOf(`${at}.ExpirationDate.Value`, value);
-    }
-    if (update.Url) changes.url = update.Url.Value ?? null;
+    Object.assign(changes, fieldChanges(at, update));
 
     if (changes.isPrimary) await store.clearPrimary(db, chainId, membership.accountId, id, now);
     await store.updateLoyaltyMembership(db, id, changes, now);
@@ -236,8 +244,7 @@ export async function deleteLoyaltyMemberships(
   const chainId = chainForWrite(principal, request.ChainId);
   const ids = normalizeIds(request.LoyaltyMembershipIds);
   const found = await store.selectLoyaltyMembershipsByIds(db, [chainId], ids);
-  const active = new Set(found.filter((m) => m.activityState === 'Active').map((m) => m.id));
-  const missing = request.LoyaltyMembershipIds.findIndex((id) => !active.has(id.toLowerCase()));
+  const missing = firstMissing(request.LoyaltyMembershipIds, activeById(found));
   if (missing >= 0) throw invalidParameter(`LoyaltyMembershipIds[${missing}]`, 'not an active loyalty membership of the chain.');
   await store.deleteLoyaltyMemberships(db, ids, now);
   return {};

@@ -1,7 +1,7 @@
 // Loyalty programs: the rules of CONTRACT.md §2 and §4 over the store.
 import { newRecordId } from './identifiers.ts';
 import type { loyaltyProgramOperations } from '../contract/loyalty-programs.ts';
-import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
+import type { OperationParameters, OperationRequest, OperationResponse } from '../contract/operation.ts';
 import * as store from '../store/loyalty-programs.ts';
 import type { LoyaltyProgramRecord } from '../store/loyalty-programs.ts';
 import { firstActiveMembershipOf } from '../store/loyalty-memberships.ts';
@@ -10,7 +10,7 @@ import { recordSeq } from '../store/pages.ts';
 import type { OperationContext } from './context.ts';
 import { invalidParameter, ruleViolation } from './errors.ts';
 import { cursorOf, pageRequest } from './pages.ts';
-import { chainForWrite, chainsForRead, normalizeIds } from './scope.ts';
+import { chainForWrite, chainsForRead, normalizeIds, activeById, firstMissing } from './scope.ts';
 import { toTimeRange } from './time.ts';
 
 type Ops = typeof loyaltyProgramOperations;
@@ -26,7 +26,7 @@ const toLoyaltyProgram = (record: LoyaltyProgramRecord): LoyaltyProgram => ({
 });
 
 export async function getAllLoyaltyPrograms(
-  { db, principal }: OperationContext, request: OperationRequest<Ops['loyaltyPrograms/getAll']>,
+  { db, principal }: OperationContext, request: OperationParameters<Ops['loyaltyPrograms/getAll']>,
 ): Promise<OperationResponse<Ops['loyaltyPrograms/getAll']>> {
   const chainIds = chainsForRead(principal, request.ChainIds);
   const filter: store.LoyaltyProgramFilter = {
@@ -77,7 +77,7 @@ export async function updateLoyaltyPrograms(
   const chainId = chainForWrite(principal, request.ChainId);
   const updates = request.LoyaltyProgramUpdates;
   const found = await store.selectLoyaltyProgramsByIds(db, [chainId], normalizeIds(updates.map((u) => u.LoyaltyProgramId)));
-  const byId = new Map(found.filter((p) => p.activityState === 'Active').map((p) => [p.id, p]));
+  const byId = activeById(found);
   const results: LoyaltyProgram[] = [];
   for (const [index, update] of updates.entries()) {
     const id = update.LoyaltyProgramId.toLowerCase();
@@ -102,8 +102,7 @@ export async function deleteLoyaltyPrograms(
 ): Promise<OperationResponse<Ops['loyaltyPrograms/delete']>> {
   const ids = normalizeIds(request.LoyaltyProgramIds);
   const found = await store.selectLoyaltyProgramsByIds(db, principal.chainIds, ids);
-  const active = new Set(found.filter((p) => p.activityState === 'Active').map((p) => p.id));
-  const missing = request.LoyaltyProgramIds.findIndex((id) => !active.has(id.toLowerCase()));
+  const missing = firstMissing(request.LoyaltyProgramIds, activeById(found));
   if (missing >= 0) throw invalidParameter(`LoyaltyProgramIds[${missing}]`, 'not an active loyalty program in scope of the access token.');
   const inUse = await firstActiveMembershipOf(db, { programIds: ids });
   if (inUse) {

@@ -23,3 +23,13 @@ export function chainsForRead(principal: Principal, chainIds: readonly string[] 
 
 /** Lowercases and de-duplicates identifiers, keeping request order. */
 export const normalizeIds = (ids: readonly string[]) => [...new Set(ids.map((id) => id.toLowerCase()))];
+
+/** The active records of a select by id, by id: a deleted record answers as one that does not exist. */
+export function activeById<R extends { readonly id: string; readonly activityState: string }>(records: readonly R[]): Map<string, R> {
+  return new Map(records.filter((record) => record.activityState === 'Active').map((record) => [record.id, record]));
+}
+
+/** The position of the first requested id (any case) that is not among `found`, or -1. */
+export function firstMissing(requested: readonly string[], found: { has(id: string): boolean }): number {
+  return requested.findIndex((id) => !found.has(id.toLowerCase()));
+}

@@ -1,7 +1,7 @@
 // Loyalty tiers: the rules of CONTRACT.md §2 and §4 over the store.
 import { newRecordId } from './identifiers.ts';
 import type { loyaltyTierOperations } from '../contract/loyalty-tiers.ts';
-import type { OperationRequest, OperationResponse } from '../contract/operation.ts';
+import type { OperationParameters, OperationRequest, OperationResponse } from '../contract/operation.ts';
 import { selectLoyaltyProgramsByIds } from '../store/loyalty-programs.ts';
 import { firstActiveMembershipOf } from '../store/loyalty-memberships.ts';
 import * as store from '../store/loyalty-tiers.ts';
@@ -10,7 +10,7 @@ import { recordSeq } from '../store/pages.ts';
 import type { OperationContext } from './context.ts';
 import { invalidParameter, ruleViolation } from './errors.ts';
 import { cursorOf, pageRequest } from './pages.ts';
-import { chainForWrite, chainsForRead, normalizeIds } from './scope.ts';
+import { chainForWrite, chainsForRead, normalizeIds, activeById, firstMissing } from './scope.ts';
 import { toTimeRange } from './time.ts';
 
 type Ops = typeof loyaltyTierOperations;
@@ -28,7 +28,7 @@ const codeTaken = (index: string, code: string) =>
   ruleViolation(`${index}: an active loyalty tier with Code '${code}' already exists in the loyalty program; a tier Code is unique among the active tiers of its program.`);
 
 export async function getAllLoyaltyTiers(
-  { db, principal }: OperationContext, request: OperationRequest<Ops['loyaltyTiers/getAll']>,
+  { db, principal }: OperationContext, request: OperationParameters<Ops['loyaltyTiers/getAll']>,
 ): Promise<OperationResponse<Ops['loyaltyTiers/getAll']>> {
   const chainIds = chainsForRead(principal, request.ChainIds);
   const filter: store.LoyaltyTierFilter = {
@@ -49,7 +49,7 @@ export async function addLoyaltyTiers(
   const chainId = chainForWrite(principal, request.ChainId);
   const items = request.LoyaltyTiers;
   const programs = await selectLoyaltyProgramsByIds(db, [chainId], normalizeIds(items.map((i) => i.LoyaltyProgramId)));
-  const activePrograms = new Set(programs.filter((p) => p.activityState === 'Active').map((p) => p.id));
+  const activePrograms = activeById(programs);
   const seen = new Map<string, number>();
   const tiers: store.NewLoyaltyTier[] = [];
   for (const [index, item] of items.entries()) {
@@ -73,7 +73,7 @@ export async function updateLoyaltyTiers(
   // The published update takes no ChainId: each tier is updated in its own chain, within the token's scope.
   const updates = request.LoyaltyTierUpdates;
   const found = await store.selectLoyaltyTiersByIds(db, principal.chainIds, normalizeIds(updates.map((u) => u.LoyaltyTierId)));
-  const byId = new Map(found.filter((t) => t.activityState === 'Active').map((t) => [t.id, t]));
+  const byId = activeById(found);
   const order: string[] = [];
   for (const [index, update] of updates.entries()) {
     const id = update.LoyaltyTierId.toLowerCase();
@@ -100,8 +100,7 @@ export async function deleteLoyaltyTiers(
 ): Promise<OperationResponse<Ops['loyaltyTiers/delete']>> {
   const ids = normalizeIds(request.LoyaltyTierIds);
   const found = await store.selectLoyaltyTiersByIds(db, principal.chainIds, ids);
-  const active = new Set(found.filter((t) => t.activityState === 'Active').map((t) => t.id));
-  const missing = request.LoyaltyTierIds.findIndex((id) => !active.has(id.toLowerCase()));
+  const missing = firstMissing(request.LoyaltyTierIds, activeById(found));
   if (missing >= 0) throw invalidParameter(`LoyaltyTierIds[${missing}]`, 'not an active loyalty tier in scope of the access token.');
   const inUse = await firstActiveMembershipOf(db, { tierIds: ids });
   if (inUse) {

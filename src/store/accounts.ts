@@ -1,8 +1,12 @@
+// src/store: the only code that knows SQL (Kysely over SQLite or PostgreSQL), one file per table, and
+// the migrations run on start.
+//
 // SQL for customers and companies, the accounts that loyalty memberships point at.
 import { sql, type Kysely } from 'kysely';
 import { storedTime, type Database } from './database.ts';
 import { and, checkedOnRows, inIdList, isPostgres } from './dialect.ts';
 import { matchesNothing, wherePage, whereTimeRange, type PageRequest, type StoredRange } from './pages.ts';
+import { emailKey } from '../contract/email.ts';
 
 export interface CustomerRecord {
   readonly seq: number;
@@ -25,7 +29,6 @@ const customerColumns = [
   'loyalty_code as loyaltyCode', 'activity_state as activityState', 'created_utc as createdUtc', 'updated_utc as updatedUtc',
 ] as const;
 
-export const emailKey = (email: string | null) => (email ? email.trim().toLowerCase() : null);
 
 /** Inserts customers in order, in chunks (a seed may bring 100,000). Returns nothing; read back by id. */
 export async function insertCustomers(db: Kysely<Database>, customers: readonly NewCustomer[], now: Date): Promise<void> {

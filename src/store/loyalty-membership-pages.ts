@@ -126,6 +126,46 @@ function residualConditions(postgres: boolean, filter: LoyaltyMembershipFilter, 
   return conditions;
 }
 
+type Where = (driving: readonly RawBuilder<unknown>[]) => RawBuilder<unknown>;
+
+/** The newest rows of a time interval, read from the (chain, activity, time) index. */
+function rangeQuery(
+  postgres: boolean, filter: LoyaltyMembershipFilter, path: Extract<MembershipQueryPath, { kind: 'range' }>, where: Where, limit: number,
+): RawBuilder<unknown> {
+  const column = sql.raw(path.column);
+  const driving = [
+    inIdList(postgres, 'chain_id', filter.chainIds), inIdList(postgres, 'activity_state', filter.activityStates),
+    sql`${column} >= ${path.range.from}`, sql`${column} < ${path.range.to}`,
+  ];
+  // Without other conditions the inner select reads the index alone (it holds chain, activity state,
+  // time and seq): the interval's entries are sorted as integers, and only the page's rows are read.
+  if (postgres) {
+    // The fence makes PostgreSQL collect the interval first (an ORDER BY seq LIMIT alone tempts it into a
+    // backward walk of `seq` that filters on the time, unbounded for an interval in the past).
+    return sql`with r as materialized (select seq from loyalty_memberships where ${where(driving)})
+      select ${columns} from loyalty_memberships where seq in (select seq from r order by seq desc limit ${limit}) order by seq desc`;
+  }
+  return sql`select ${columns} from loyalty_memberships
+    where seq in (select seq from ${from(false, path.index)} where ${where(driving)} order by seq desc limit ${limit})
+    order by seq desc`;
+}
+
+function armsQuery(postgres: boolean, path: Extract<MembershipQueryPath, { kind: 'arms' }>, where: Where, limit: number): RawBuilder<unknown> {
+  // One arm per combination of key values, each the newest `count` rows of its index range. SQLite names
+  // the index and merges the arms, already in seq order. PostgreSQL plans each arm with its values known
+  // (a lateral join over the values would hide them and make every key look equally common).
+  const tuples = path.keys.reduce<string[][]>((acc, key) => acc.flatMap((tuple) => key.values.map((value) => [...tuple, value])), [[]]);
+  const arms = tuples.map((tuple) => sql`select ${columns} from ${from(postgres, path.index)}
+    where ${where(path.keys.map((key, i) => sql`${sql.raw(key.column)} = ${tuple[i]}`))}
+    order by seq desc limit ${limit}`);
+  if (arms.length === 1) return arms[0]!;
+  if (postgres) {
+    return sql`select * from (${sql.join(arms.map((arm) => sql`(${arm})`), sql` union all `)}) m order by seq desc limit ${limit}`;
+  }
+  // A compound SELECT ordered by seq: SQLite merges the arms (each at most `count` rows) and stops at the limit.
+  return sql`${sql.join(arms.map((arm) => sql`select * from (${arm})`), sql` union all `)} order by seq desc limit ${limit}`;
+}
+
 /** The page's rows, newest first (the columns of LoyaltyMembershipRecord). Exported for bench/explain.ts. */
 export function listLoyaltyMembershipsQuery(
   db: Kysely<Database>, filter: LoyaltyMembershipFilter, page: PageRequest,
@@ -154,43 +194,14 @@ export function listLoyaltyMembershipsQuery(
     return sql`select * from (${parts}) order by seq desc limit ${limit}`;
   }
 
-  if (path.kind === 'range') {
-    const column = sql.raw(path.column);
-    const driving = [
-      inIdList(postgres, 'chain_id', filter.chainIds), inIdList(postgres, 'activity_state', filter.activityStates),
-      sql`${column} >= ${path.range.from}`, sql`${column} < ${path.range.to}`,
-    ];
-    // Without other conditions the inner select reads the index alone (it holds chain, activity state,
-    // time and seq): the interval's entries are sorted as integers, and only the page's rows are read.
-    if (postgres) {
-      // The fence makes PostgreSQL collect the interval first (an ORDER BY seq LIMIT alone tempts it into a
-      // backward walk of `seq` that filters on the time, unbounded for an interval in the past).
-      return sql`with r as materialized (select seq from loyalty_memberships where ${where(driving)})
-        select ${columns} from loyalty_memberships where seq in (select seq from r order by seq desc limit ${limit}) order by seq desc`;
-    }
-    return sql`select ${columns} from loyalty_memberships
-      where seq in (select seq from ${from(false, path.index)} where ${where(driving)} order by seq desc limit ${limit})
-      order by seq desc`;
-  }
+  if (path.kind === 'range') return rangeQuery(postgres, filter, path, where, limit);
 
   if (path.kind === 'scan') {
     return sql`select ${columns} from ${sql.raw(postgres ? 'loyalty_memberships' : 'loyalty_memberships not indexed')}
       where ${and(residual)} order by seq desc limit ${limit}`;
   }
 
-  // One arm per combination of key values, each the newest `count` rows of its index range. SQLite names
-  // the index and merges the arms, already in seq order. PostgreSQL plans each arm with its values known
-  // (a lateral join over the values would hide them and make every key look equally common).
-  const tuples = path.keys.reduce<string[][]>((acc, key) => acc.flatMap((tuple) => key.values.map((value) => [...tuple, value])), [[]]);
-  const arms = tuples.map((tuple) => sql`select ${columns} from ${from(postgres, path.index)}
-    where ${where(path.keys.map((key, i) => sql`${sql.raw(key.column)} = ${tuple[i]}`))}
-    order by seq desc limit ${limit}`);
-  if (arms.length === 1) return arms[0]!;
-  if (postgres) {
-    return sql`select * from (${sql.join(arms.map((arm) => sql`(${arm})`), sql` union all `)}) m order by seq desc limit ${limit}`;
-  }
-  // A compound SELECT ordered by seq: SQLite merges the arms (each at most `count` rows) and stops at the limit.
-  return sql`${sql.join(arms.map((arm) => sql`select * from (${arm})`), sql` union all `)} order by seq desc limit ${limit}`;
+  return armsQuery(postgres, path, where, limit);
 }
 
 export async function listLoyaltyMemberships(

@@ -7,7 +7,7 @@ import type { Static } from 'typebox';
 import type { ActivityState } from '../contract/common.ts';
 import type { LoyaltyMembershipState } from '../contract/loyalty-memberships.ts';
 import type { LoyaltyProgramSubscription, LoyaltyProgramType } from '../contract/loyalty-programs.ts';
-import { emailKey } from './accounts.ts';
+import { emailKey } from '../contract/email.ts';
 import type { Database } from './database.ts';
 
 type Activity = Static<typeof ActivityState>;

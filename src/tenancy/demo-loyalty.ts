@@ -1,3 +1,5 @@
+// src/tenancy: who calls (tokens, principals, integrations) and the tenancy seed files that set it up.
+//
 // The demo loyalty records (programs, tiers, a membership) that come with the built-in demo tenancy,
 // so that every example of the API reference has a record to act on. They are written into a chain
 // only while it has no loyalty program at all (a fresh database, or after a reset): data someone

@@ -17,3 +17,15 @@ export interface Principal {
   /** The IsPortfolio enterprise that configuration/get describes for a portfolio token. */
   readonly portfolioEnterpriseId: string | null;
 }
+
+/**
+ * Hotel staff at work inside one chain (the control plane's browsing and front desk): the scope of a
+ * single-enterprise caller of that chain, with no token behind it (nothing is rate-limited or cached
+ * under this key).
+ */
+export function chainStaff(chainId: string): Principal {
+  return {
+    accessTokenHash: 'chain-staff', clientName: 'hotel staff', isPortfolio: false,
+    enterprises: [{ id: chainId, chainId }], chainIds: [chainId], portfolioEnterpriseId: null,
+  };
+}

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import { Type, type Static } from 'typebox';
-import { Value } from 'typebox/value';
 import { AcceptedCurrency, Address, Pricing } from '../contract/configuration.ts';
+import { firstViolation } from '../contract/schema-errors.ts';
 import type { Database } from '../store/database.ts';
 import * as store from '../store/tenancy.ts';
 import { webhookUrlProblem } from '../contract/webhooks.ts';
@@ -71,15 +71,6 @@ export type TenancySeed = Static<typeof TenancySeed>;
 
 export class TenancySeedError extends Error {}
 
-/** JSON pointer `/Enterprises/0/ChainId` -> `Enterprises[0].ChainId`. */
-export function describePath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
-}
-
 export function parseTenancySeed(source: string, json: string): TenancySeed {
   let value: unknown;
   try {
@@ -87,11 +78,9 @@ export function parseTenancySeed(source: string, json: string): TenancySeed {
   } catch (error) {
     throw new TenancySeedError(`${source}: not valid JSON (${(error as Error).message})`);
   }
-  const [first] = Value.Errors(TenancySeed, value);
-  if (first) {
-    const missing = (first.params as { requiredProperties?: string[] }).requiredProperties?.[0];
-    const path = describePath(first.instancePath) + (missing ? `${first.instancePath ? '.' : ''}${missing}` : '');
-    throw new TenancySeedError(`${source}: ${path || 'the file'} ${missing ? 'is required' : first.message}`);
+  const violation = firstViolation(TenancySeed, value);
+  if (violation) {
+    throw new TenancySeedError(`${source}: ${violation.path || 'the file'} ${violation.missing ? 'is required' : violation.message}`);
   }
   return value as TenancySeed;
 }
@@ -151,79 +140,93 @@ export interface SeedApplication {
   readonly lock?: (trx: Kysely<Database>) => Promise<void>;
 }
 
+type Refuse = (message: string) => never;
+const lower = (id: string) => id.toLowerCase();
+
+/**
+ * Refuses a seed whose entries point at nothing (in the file or the database) or would move an
+ * enterprise to another chain. Answers each enterprise's chain, as the file sets it.
+ */
+async function checkReferences(trx: Kysely<Database>, seed: TenancySeed, refuse: Refuse): Promise<Map<string, string>> {
+  const chains = seed.Chains ?? [];
+  const enterprises = seed.Enterprises ?? [];
+  const clients = seed.Clients ?? [];
+  const tokens = seed.AccessTokens ?? [];
+  const integrationIds = tokens.map((t) => t.IntegrationId?.toLowerCase());
+  integrationIds.forEach((id, i) => {
+    if (id && integrationIds.indexOf(id) !== i) refuse(`AccessTokens[${i}].IntegrationId is the IntegrationId of AccessTokens[${integrationIds.indexOf(id)}]`);
+  });
+  clients.forEach((c, i) => {
+    for (const field of ['GeneralWebhookUrl', 'IntegrationWebhookUrl'] as const) {
+      const problem = typeof c[field] === 'string' ? webhookUrlProblem(c[field]) : undefined;
+      if (problem) refuse(`Clients[${i}].${field} ${problem}`);
+    }
+  });
+  const knownChains = new Set([...chains.map((c) => lower(c.Id)), ...await store.existingChainIds(trx, enterprises.map((e) => lower(e.ChainId)))]);
+  enterprises.forEach((e, i) => {
+    if (!knownChains.has(lower(e.ChainId))) refuse(`Enterprises[${i}].ChainId names a chain that is neither in the file nor in the database`);
+  });
+  for (const [index, enterprise] of enterprises.entries()) {
+    const stored = await store.selectEnterprise(trx, lower(enterprise.Id));
+    // Its tokens would start reading the other chain's data.
+    if (stored && stored.chainId !== lower(enterprise.ChainId)) {
+      refuse(`Enterprises[${index}] is in chain ${stored.chainId} in the database and cannot move to chain ${lower(enterprise.ChainId)}`);
+    }
+  }
+  const enterpriseChains = new Map(enterprises.map((e) => [lower(e.Id), lower(e.ChainId)]));
+  const knownEnterprises = new Set([...enterpriseChains.keys(), ...await store.existingEnterpriseIds(trx, tokens.flatMap((t) => t.EnterpriseIds.map(lower)))]);
+  const knownClients = new Set([...clients.map((c) => hashToken(c.ClientToken)), ...await store.existingClientHashes(trx, tokens.map((t) => hashToken(t.ClientToken)))]);
+  tokens.forEach((t, i) => {
+    if (!knownClients.has(hashToken(t.ClientToken))) refuse(`AccessTokens[${i}].ClientToken names a client that is neither in the file nor in the database`);
+    const unknown = t.EnterpriseIds.findIndex((id) => !knownEnterprises.has(lower(id)));
+    if (unknown >= 0) refuse(`AccessTokens[${i}].EnterpriseIds[${unknown}] names an enterprise that is neither in the file nor in the database`);
+    if (!t.IsPortfolio && t.EnterpriseIds.length !== 1) refuse(`AccessTokens[${i}].EnterpriseIds must have exactly one enterprise unless IsPortfolio is true`);
+  });
+  return enterpriseChains;
+}
+
+/** Upserts the seed's tenancy records; a portfolio token also gets its IsPortfolio enterprise. */
+async function writeTenancy(trx: Kysely<Database>, seed: TenancySeed, enterpriseChains: ReadonlyMap<string, string>, now: Date): Promise<void> {
+  for (const chain of seed.Chains ?? []) await store.upsertChain(trx, { id: lower(chain.Id), name: chain.Name }, now);
+  for (const { Id: id, ChainId, Name, IsEnabled, ...profile } of seed.Enterprises ?? []) {
+    await store.upsertEnterprise(trx, { id: lower(id), chainId: lower(ChainId), name: Name, isPortfolio: false, isEnabled: IsEnabled ?? true, profile }, now);
+  }
+  for (const client of seed.Clients ?? []) {
+    await store.upsertClient(trx, {
+      tokenHash: hashToken(client.ClientToken), name: client.Name, isEnabled: client.IsEnabled ?? true,
+      generalWebhookUrl: client.GeneralWebhookUrl, integrationWebhookUrl: client.IntegrationWebhookUrl,
+    });
+  }
+  for (const token of seed.AccessTokens ?? []) {
+    const tokenHash = hashToken(token.AccessToken);
+    const enterpriseIds = [...new Set(token.EnterpriseIds.map(lower))];
+    let portfolioId: string | null = null;
+    if (token.IsPortfolio) {
+      portfolioId = portfolioEnterpriseId(tokenHash);
+      const first = enterpriseIds[0]!;
+      const chainId = enterpriseChains.get(first) ?? (await store.selectEnterprise(trx, first))!.chainId;
+      await store.upsertEnterprise(trx, { id: portfolioId, chainId, name: 'Portfolio', isPortfolio: true, isEnabled: true, profile: {} }, now);
+    }
+    await store.upsertAccessToken(trx, {
+      tokenHash, clientTokenHash: hashToken(token.ClientToken), isPortfolio: token.IsPortfolio ?? false,
+      isEnabled: token.IsEnabled ?? true, portfolioEnterpriseId: portfolioId, enterpriseIds,
+      integrationId: token.IntegrationId?.toLowerCase() ?? derivedIntegrationId(tokenHash), tokenHint: tokenHint(token.AccessToken), createdUtc: now.toISOString(),
+    });
+  }
+}
+
 export async function applyTenancySeed(
   db: Kysely<Database>, source: string, seed: TenancySeed, now: Date, { applyAccounts, lock }: SeedApplication = {},
 ): Promise<void> {
-  const refuse = (message: string): never => {
+  const refuse: Refuse = (message) => {
     throw new TenancySeedError(`${source}: ${message}`);
   };
-  const lower = (id: string) => id.toLowerCase();
   const duplicate = findDuplicate(seed);
   if (duplicate) refuse(duplicate);
   await db.transaction().execute(async (trx) => {
     if (lock) await lock(trx);
-    const chains = seed.Chains ?? [];
-    const enterprises = seed.Enterprises ?? [];
-    const clients = seed.Clients ?? [];
-    const tokens = seed.AccessTokens ?? [];
-
-    const integrationIds = tokens.map((t) => t.IntegrationId?.toLowerCase());
-    integrationIds.forEach((id, i) => {
-      if (id && integrationIds.indexOf(id) !== i) refuse(`AccessTokens[${i}].IntegrationId is the IntegrationId of AccessTokens[${integrationIds.indexOf(id)}]`);
-    });
-    clients.forEach((c, i) => {
-      for (const field of ['GeneralWebhookUrl', 'IntegrationWebhookUrl'] as const) {
-        const problem = typeof c[field] === 'string' ? webhookUrlProblem(c[field]) : undefined;
-        if (problem) refuse(`Clients[${i}].${field} ${problem}`);
-      }
-    });
-    const knownChains = new Set([...chains.map((c) => lower(c.Id)), ...await store.existingChainIds(trx, enterprises.map((e) => lower(e.ChainId)))]);
-    enterprises.forEach((e, i) => {
-      if (!knownChains.has(lower(e.ChainId))) refuse(`Enterprises[${i}].ChainId names a chain that is neither in the file nor in the database`);
-    });
-    for (const [index, enterprise] of enterprises.entries()) {
-      const stored = await store.selectEnterprise(trx, lower(enterprise.Id));
-      // Its tokens would start reading the other chain's data.
-      if (stored && stored.chainId !== lower(enterprise.ChainId)) {
-        refuse(`Enterprises[${index}] is in chain ${stored.chainId} in the database and cannot move to chain ${lower(enterprise.ChainId)}`);
-      }
-    }
-    const enterpriseChains = new Map(enterprises.map((e) => [lower(e.Id), lower(e.ChainId)]));
-    const knownEnterprises = new Set([...enterpriseChains.keys(), ...await store.existingEnterpriseIds(trx, tokens.flatMap((t) => t.EnterpriseIds.map(lower)))]);
-    const knownClients = new Set([...clients.map((c) => hashToken(c.ClientToken)), ...await store.existingClientHashes(trx, tokens.map((t) => hashToken(t.ClientToken)))]);
-    tokens.forEach((t, i) => {
-      if (!knownClients.has(hashToken(t.ClientToken))) refuse(`AccessTokens[${i}].ClientToken names a client that is neither in the file nor in the database`);
-      const unknown = t.EnterpriseIds.findIndex((id) => !knownEnterprises.has(lower(id)));
-      if (unknown >= 0) refuse(`AccessTokens[${i}].EnterpriseIds[${unknown}] names an enterprise that is neither in the file nor in the database`);
-      if (!t.IsPortfolio && t.EnterpriseIds.length !== 1) refuse(`AccessTokens[${i}].EnterpriseIds must have exactly one enterprise unless IsPortfolio is true`);
-    });
-
-    for (const chain of chains) await store.upsertChain(trx, { id: lower(chain.Id), name: chain.Name }, now);
-    for (const { Id: id, ChainId, Name, IsEnabled, ...profile } of enterprises) {
-      await store.upsertEnterprise(trx, { id: lower(id), chainId: lower(ChainId), name: Name, isPortfolio: false, isEnabled: IsEnabled ?? true, profile }, now);
-    }
-    for (const client of clients) {
-      await store.upsertClient(trx, {
-        tokenHash: hashToken(client.ClientToken), name: client.Name, isEnabled: client.IsEnabled ?? true,
-        generalWebhookUrl: client.GeneralWebhookUrl, integrationWebhookUrl: client.IntegrationWebhookUrl,
-      });
-    }
-    for (const token of tokens) {
-      const tokenHash = hashToken(token.AccessToken);
-      const enterpriseIds = [...new Set(token.EnterpriseIds.map(lower))];
-      let portfolioId: string | null = null;
-      if (token.IsPortfolio) {
-        portfolioId = portfolioEnterpriseId(tokenHash);
-        const first = enterpriseIds[0]!;
-        const chainId = enterpriseChains.get(first) ?? (await store.selectEnterprise(trx, first))!.chainId;
-        await store.upsertEnterprise(trx, { id: portfolioId, chainId, name: 'Portfolio', isPortfolio: true, isEnabled: true, profile: {} }, now);
-      }
-      await store.upsertAccessToken(trx, {
-        tokenHash, clientTokenHash: hashToken(token.ClientToken), isPortfolio: token.IsPortfolio ?? false,
-        isEnabled: token.IsEnabled ?? true, portfolioEnterpriseId: portfolioId, enterpriseIds,
-        integrationId: token.IntegrationId?.toLowerCase() ?? derivedIntegrationId(tokenHash), tokenHint: tokenHint(token.AccessToken), createdUtc: now.toISOString(),
-      });
-    }
+    const enterpriseChains = await checkReferences(trx, seed, refuse);
+    await writeTenancy(trx, seed, enterpriseChains, now);
     if (applyAccounts) await applyAccounts(trx, seed, now, refuse);
   });
 }

@@ -2,58 +2,18 @@
 // customers were added and acknowledged but before their events were gathered, and (2) while their
 // messages were in flight to a receiver that never answers; restarted on the same database, it
 // delivers every acknowledged customer's events. Counted: none lost.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/app.ts';
 import { answer, startReceiver } from '../helpers/receiver.ts';
 import { gross } from '../helpers/tenancy.ts';
+import { sleep } from '../helpers/clock.ts';
+import { kill, startServer as startWithDefaults, type ServerProcess as Server } from '../helpers/server-process.ts';
 
 const customers = 40;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-interface Server { readonly child: ChildProcess; readonly base: string }
-
-async function startServer(databaseUrl: string, env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bin/loyalty-connector.js', 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, RATE_LIMIT: 'off', LOG_LEVEL: 'warn', TENANTS_FILE: '', CONTROL_API: 'on', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => { output += chunk; });
-  child.stderr!.on('data', (chunk) => { output += chunk; });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} while starting:\n${output}`);
-    try {
-      if ((await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(1000) })).status === 200) return { child, base };
-    } catch {
-      // not listening yet
-    }
-    await sleep(25);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the server did not become ready within 30 s:\n${output}`);
-}
-
-async function kill(server: Server): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  const exited = once(server.child, 'exit');
-  server.child.kill('SIGKILL');
-  await exited;
-}
+/** The control plane is on: the test reads the webhook messages through it. */
+const startServer = (databaseUrl: string, env: Record<string, string>) => startWithDefaults(databaseUrl, { CONTROL_API: 'on', ...env });
 
 const post = async (url: string, body: unknown) => {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

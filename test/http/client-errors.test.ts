@@ -4,12 +4,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';
 import { expectError } from '../helpers/expect.ts';
 import { gross, grossClient2 } from '../helpers/tenancy.ts';
+import { freePort } from '../helpers/server-process.ts';
 
 /** POSTs `total` bytes in 64 KB chunks with Content-Length, as Node's http.request does; resolves with the answer or the error. */
 function sendLarge(port: number, total: number): Promise<{ status?: number; body?: string; requestId?: string; error?: string }> {
@@ -59,14 +60,6 @@ function parseRaw(answer: string) {
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
   const requestId = /\r\nrequest-id: ([^\r]+)/i.exec(head)?.[1];
   return { status, requestId, body: body ? JSON.parse(body) : undefined };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe.each(dialects)('a 413 to a client still sending ($name)', (dialect) => {

@@ -2,7 +2,6 @@
 // (408, nothing written), and a graceful stop on SIGTERM.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, openStore } from '../../src/app.ts';
@@ -11,6 +10,7 @@ import { migrationProvider } from '../../src/store/migrations/index.ts';
 import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
 import { gross } from '../helpers/tenancy.ts';
 import { sleep } from '../helpers/clock.ts';
+import { freePort } from '../helpers/server-process.ts';
 
 describe.each(dialects)('health probes ($name)', (dialect) => {
   let t: TestApp;
@@ -117,15 +117,6 @@ describe.each(dialects)('restarts ($name)', (dialect) => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  return port;
-}
 
 describe('graceful stop', () => {
   it('finishes the request in flight on SIGTERM, then exits 0', async () => {

@@ -94,7 +94,7 @@ describe('the packed package', () => {
     for (const expected of [
       'LICENSE', 'README.md', 'package.json', 'bin/loyalty-connector.js', 'dist/main.js', 'dist/index.js', 'dist/index.d.ts',
       'dist/client/index.js', 'dist/client/index.d.ts', 'dist/client/index.cjs', 'dist/client/index.d.cts',
-      'dist/tenancy/demo-tenancy.json', 'dist/store/checkpointer-worker.mjs', 'dist/control/console/index.html', 'dist/control/console/events.html', 'dist/control/console/views.js', 'openapi.json', 'docs/examples/node-test.test.mjs',
+      'dist/tenancy/demo-tenancy.json', 'dist/store/checkpointer-worker.mjs', 'dist/control/snapshot-parser-worker.mjs', 'dist/control/console/index.html', 'dist/control/console/events.html', 'dist/control/console/views.js', 'openapi.json', 'docs/examples/node-test.test.mjs',
     ]) expect(files).toContain(expected);
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(consumer, 'node_modules', 'loyalty-connector', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };

@@ -6,66 +6,16 @@
 // all, and every acknowledged batch must be there.
 //
 //   CRASH_TRIALS=40 npx vitest run test/reliability/crash.test.ts   (a longer run)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/store/connect.ts';
 import { dialects } from '../helpers/app.ts';
 import { gross } from '../helpers/tenancy.ts';
 import { sleep } from '../helpers/clock.ts';
+import { kill, startServer, type ServerProcess as Server } from '../helpers/server-process.ts';
 
 const trials = Math.max(1, Number(process.env.CRASH_TRIALS ?? 8));
 const batchSize = 1000;
 const senders = 3;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-
-interface Server {
-  readonly child: ChildProcess;
-  readonly base: string;
-  readonly output: () => string;
-}
-
-async function startServer(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bin/loyalty-connector.js', 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, RATE_LIMIT: 'off', LOG_LEVEL: 'warn', TENANTS_FILE: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => { output += chunk; });
-  child.stderr!.on('data', (chunk) => { output += chunk; });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} while starting:\n${output}`);
-    try {
-      const ready = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(1000) });
-      if (ready.status === 200) return { child, base, output: () => output };
-    } catch {
-      // not listening yet
-    }
-    await sleep(25);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the server did not become ready within 30 s:\n${output}`);
-}
-
-async function kill(server: Server): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  const exited = once(server.child, 'exit');
-  server.child.kill('SIGKILL');
-  await exited;
-}
 
 interface Batch {
   readonly key: string;
