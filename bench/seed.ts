@@ -4,7 +4,7 @@
 //   npx tsx bench/seed.ts --memberships 1000000 --database ./data/bench-1m.db
 //   npx tsx bench/seed.ts --memberships 1m --database 'postgres://root@127.0.0.1:5432/test?schema=bench_1m'
 //
-// The data respects the rules of CONTRACT.md §4: at most one active membership per account and program,
+// The data respects the rules of docs/behaviour.md: at most one active membership per account and program,
 // at most one primary active membership per account and chain, tiers of the membership's own program,
 // accounts of the membership's chain. The partial unique indexes are rebuilt after the load, so a seed
 // that broke a rule would fail there rather than produce a database the server could not have written.

@@ -1,4 +1,4 @@
-// The control plane as the hotel connecting and managing integrations (CONTRACT §7.3): connect a
+// The control plane as the hotel connecting and managing integrations (docs/behaviour.md): connect a
 // property, disable, enable, cancel, reinstate, regenerate the key, delete, list. Each change records
 // its Integration Webhook in the same transaction; a change that lost a race answers 409 and sends
 // nothing. Tokens are made here, answered once, and kept only as a hash and a hint.

@@ -1,4 +1,4 @@
-// Loyalty memberships: the rules of CONTRACT.md §2 and §4 over the store. A batch is validated whole
+// Loyalty memberships: the rules of docs/behaviour.md over the store. A batch is validated whole
 // before anything is written; the request's transaction makes the writes all-or-nothing.
 import { newRecordId } from './identifiers.ts';
 import type { loyaltyMembershipOperations } from '../contract/loyalty-memberships.ts';

@@ -1,4 +1,4 @@
-// Loyalty programs: the rules of CONTRACT.md §2 and §4 over the store.
+// Loyalty programs: the rules of docs/behaviour.md over the store.
 import { newRecordId } from './identifiers.ts';
 import type { loyaltyProgramOperations } from '../contract/loyalty-programs.ts';
 import type { OperationParameters, OperationRequest, OperationResponse } from '../contract/operation.ts';

@@ -1,4 +1,4 @@
-// Loyalty tiers: the rules of CONTRACT.md §2 and §4 over the store.
+// Loyalty tiers: the rules of docs/behaviour.md over the store.
 import { newRecordId } from './identifiers.ts';
 import type { loyaltyTierOperations } from '../contract/loyalty-tiers.ts';
 import type { OperationParameters, OperationRequest, OperationResponse } from '../contract/operation.ts';

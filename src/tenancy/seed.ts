@@ -1,4 +1,4 @@
-// The tenancy seed file (CONTRACT.md §5): validated whole, then applied in one transaction as an
+// The tenancy seed file (docs/behaviour.md): validated whole, then applied in one transaction as an
 // upsert that never deletes a record. A file that does not match is refused with the entry and
 // field named, and nothing of it is applied.
 import { createHash } from 'node:crypto';

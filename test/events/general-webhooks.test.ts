@@ -1,4 +1,4 @@
-// General Webhooks through HTTP with real receivers (CONTRACT §7.1, 7.2, 7.4, 7.5): a customer added
+// General Webhooks through HTTP with real receivers (docs/behaviour.md, 7.2, 7.4, 7.5): a customer added
 // or updated through the API or the front desk reaches every integration of its chain, once, in one
 // message; failures are retried, discarded after WEBHOOK_ATTEMPTS, redeliverable; redirects followed;
 // a hang, a refused connection, a DNS failure and a 10 MB answer fail the attempt cleanly;

@@ -1,4 +1,4 @@
-// Two instances sharing PostgreSQL (CONTRACT §7.3, issue "every instance"): a token disabled or re-keyed
+// Two instances sharing PostgreSQL (docs/behaviour.md, issue "every instance"): a token disabled or re-keyed
 // through instance 1 answers 401 through instance 2 on its next request, although instance 2 remembered
 // it; two state changes racing on one integration from both instances: one happens, the other is
 // refused (409, or 400 when it read the new state), and exactly one webhook is sent.

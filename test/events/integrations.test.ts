@@ -1,4 +1,4 @@
-// Integrations through the control plane (CONTRACT §7.3) with a real receiver, on both databases:
+// Integrations through the control plane (docs/behaviour.md) with a real receiver, on both databases:
 // every row of the table — the answer, the token before and after, and the Integration Webhook
 // compared to the published shape — bad input (400 naming the field, nothing created, nothing sent),
 // unknown ids (404), invalid transitions (400 naming the state), and a new integration's token seeing

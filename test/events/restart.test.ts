@@ -1,4 +1,4 @@
-// CONTRACT §7.4 "never lost": the real server as a child process, killed with SIGKILL (1) after
+// docs/behaviour.md "never lost": the real server as a child process, killed with SIGKILL (1) after
 // customers were added and acknowledged but before their events were gathered, and (2) while their
 // messages were in flight to a receiver that never answers; restarted on the same database, it
 // delivers every acknowledged customer's events. Counted: none lost.

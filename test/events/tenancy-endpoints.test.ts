@@ -1,4 +1,4 @@
-// Webhook endpoints and IntegrationIds in the tenancy file (CONTRACT §7.1): a client's URLs and a
+// Webhook endpoints and IntegrationIds in the tenancy file (docs/behaviour.md): a client's URLs and a
 // token's IntegrationId are taken from the file; a URL that is not absolute http(s) or is too long is
 // refused at start naming the entry, with nothing applied; seeds themselves emit no events.
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Webhook URLs are secrets (CONTRACT §7.1): set through the control plane, used for delivery, failing
+// Webhook URLs are secrets (docs/behaviour.md): set through the control plane, used for delivery, failing
 // and succeeding, they never appear whole in the trace-level log, the journal, or any answer.
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';

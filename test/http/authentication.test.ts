@@ -1,4 +1,4 @@
-// CONTRACT §3 Authentication: ClientToken, AccessToken and Client in every body; 401 for anything
+// docs/behaviour.md Authentication: ClientToken, AccessToken and Client in every body; 401 for anything
 // wrong with the tokens, with the error body, and never an echo of the tokens sent.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// CONTRACT §3 Requests and Responses: strict JSON bodies sent as application/json, the body limit,
+// docs/behaviour.md Requests and Responses: strict JSON bodies sent as application/json, the body limit,
 // unknown properties ignored, and the error body without Details in production.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';

@@ -1,4 +1,4 @@
-// CONTRACT §3 Requests: paths are exact and case-sensitive; anything else is a 404 with the error body.
+// docs/behaviour.md Requests: paths are exact and case-sensitive; anything else is a 404 with the error body.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
 import { expectError, expectJsonAnswer, parsed } from '../helpers/expect.ts';

@@ -1,4 +1,4 @@
-// CONTRACT §3 Minimal response: with `Prefer: return=minimal`, a delete and a getAll whose page is
+// docs/behaviour.md Minimal response: with `Prefer: return=minimal`, a delete and a getAll whose page is
 // empty answer 204 with no body and no Content-Type; everything else answers as usual.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';

@@ -1,4 +1,4 @@
-// CONTRACT §3 Request limits: N requests per AccessToken in a sliding window; the next gets 429 with
+// docs/behaviour.md Request limits: N requests per AccessToken in a sliding window; the next gets 429 with
 // Retry-After in seconds; another token is unaffected; `off` never limits.
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';

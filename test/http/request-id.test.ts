@@ -1,4 +1,4 @@
-// CONTRACT §3 Responses: every response, success or error, has a Request-Id header (a lowercase UUID,
+// docs/behaviour.md Responses: every response, success or error, has a Request-Id header (a lowercase UUID,
 // new for every request), equal to the error body's RequestId.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';

@@ -1,5 +1,5 @@
 // customers add/getAll and companies add/getAll through HTTP: the documented subset of the published
-// operations that memberships point at (CONTRACT §2 "Accounts"), with tenancy (§3) and the demo
+// operations that memberships point at (docs/behaviour.md "Accounts"), with tenancy (§3) and the demo
 // tenancy's customers and companies (§5).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';

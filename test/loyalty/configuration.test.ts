@@ -1,4 +1,4 @@
-// configuration/get (CONTRACT §2): NowUtc, IsIdentityDocumentNumberRequired and an Enterprise with
+// configuration/get (docs/behaviour.md): NowUtc, IsIdentityDocumentNumberRequired and an Enterprise with
 // every field the published page marks required, for single-enterprise and portfolio tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';

@@ -1,5 +1,5 @@
 // loyaltyMemberships getAll/add/update/delete through HTTP: the published and seed example requests
-// sent as written, CONTRACT §2 (fields, Code/MembershipNumber alias, ExpirationDate, update values,
+// sent as written, docs/behaviour.md (fields, Code/MembershipNumber alias, ExpirationDate, update values,
 // soft delete), §3 (tenancy, batches, pagination, Prefer) and §4 (tier of the program, one membership
 // per account and program, one primary per account and chain, accounts of the chain).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// loyaltyPrograms getAll/add/update/delete through HTTP: CONTRACT §2 (programs, update values, soft
+// loyaltyPrograms getAll/add/update/delete through HTTP: docs/behaviour.md (programs, update values, soft
 // delete), §3 (tenancy, batches, pagination, time intervals, identifiers) and §4 (unique Code).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';

@@ -1,4 +1,4 @@
-// loyaltyTiers getAll/add/update/delete through HTTP: CONTRACT §2 (tier fields, update values, soft
+// loyaltyTiers getAll/add/update/delete through HTTP: docs/behaviour.md (tier fields, update values, soft
 // delete), §3 (tenancy, batches, pagination) and §4 (unique active Code per program, a tier in use
 // cannot be deleted, a deleted program takes its tiers with it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

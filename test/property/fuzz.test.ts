@@ -1,4 +1,4 @@
-// CONTRACT §3 and §6: no input, however malformed, gets a 5xx or hangs. Property tests over every
+// docs/behaviour.md: no input, however malformed, gets a 5xx or hangs. Property tests over every
 // operation of the registry, through HTTP on a real database, with the gross tokens (so bodies get
 // past authentication): bodies shaped by the operation's request schema and pushed to its edges, one-
 // field mutations of the documented example (with live identifiers), and raw bodies that are not

@@ -1,4 +1,4 @@
-// CONTRACT §3 Tenancy, as a property: random sequences of adds, updates, deletes and reads of programs,
+// docs/behaviour.md Tenancy, as a property: random sequences of adds, updates, deletes and reads of programs,
 // tiers, memberships, customers and companies by tokens of three chains (gross, net, third), a second
 // client of the gross chain, the portfolio token (gross + third), and a token connected at the start
 // through the control plane (a new enterprise in a chain of its own), checked against a model of who

@@ -1,4 +1,4 @@
-// CONTRACT §3 Batches and §6: a kill -9 in the middle of a batch loses nothing that was acknowledged
+// docs/behaviour.md Batches and §6: a kill -9 in the middle of a batch loses nothing that was acknowledged
 // and keeps nothing that was not. The real server runs as a child process (bin/loyalty-connector.js
 // serve) on a database that outlives it; senders keep it busy with 1000-program batches, each batch
 // with its own Name and Codes; the process is killed with SIGKILL at a random moment, restarted on the

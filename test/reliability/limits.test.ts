@@ -1,4 +1,4 @@
-// CONTRACT §3 limits, and that none of them hurts the app: the body limit (413), the 1000-item arrays
+// docs/behaviour.md limits, and that none of them hurts the app: the body limit (413), the 1000-item arrays
 // (400), the processing timeout (408), the request limit (429), and Node's own server limits (header
 // size, slow headers, slow bodies). After each, the same app answers a normal request with 200.
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-// CONTRACT §3 Authentication: tokens are stored hashed and never logged. Every token of the demo and
+// docs/behaviour.md Authentication: tokens are stored hashed and never logged. Every token of the demo and
 // test tenancies is looked for, whole and by halves, in every column of every table, in the log
 // written at trace level while the server answers 200, 400 (schema and Invalid JSON), 401, 404, 408,
 // 413, 429 and 500, in every answer (body, Details and headers), and in the request journal of the

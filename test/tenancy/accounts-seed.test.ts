@@ -1,4 +1,4 @@
-// The Customers and Companies of a tenancy seed file (CONTRACT §5): loaded on start as an upsert,
+// The Customers and Companies of a tenancy seed file (docs/behaviour.md): loaded on start as an upsert,
 // usable as membership accounts, fast enough for 100,000 customers, and refused whole when two
 // customers of a chain share an email.
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-// The tenancy seed file (CONTRACT §5): applied on start-up as an upsert that never deletes; a file
+// The tenancy seed file (docs/behaviour.md): applied on start-up as an upsert that never deletes; a file
 // that does not match the format is refused with the entry and field named, and nothing of it is
 // applied; tokens are kept only as hashes.
 import { mkdtemp, writeFile } from 'node:fs/promises';
