@@ -113,6 +113,7 @@ const defaults = {
   webhookTimeoutMs: '5000',
   journalBytes: '32mb',
   snapshotBodyLimit: '64mb',
+  journalSize: '500',
 };
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -122,27 +123,27 @@ export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 's
  * and a line saying what it takes. Keyed like settingNames, so a new setting cannot go unlisted.
  */
 export const settingHelp: Record<keyof typeof settingNames, { readonly flag?: string; readonly value: string; readonly text: string }> = {
-  host: { flag: 'host', value: '<address>', text: 'listen address (default 127.0.0.1; 0.0.0.0 for every interface)' },
-  port: { flag: 'port', value: '<number>', text: 'listen port (default 8080; 0 takes a free one)' },
-  databaseUrl: { flag: 'database', value: '<url|path>', text: 'postgres://…, sqlite:PATH, file:PATH, a file path or :memory: (default ./data/loyalty.db)' },
+  host: { flag: 'host', value: '<address>', text: `listen address (default ${defaults.host}; 0.0.0.0 for every interface)` },
+  port: { flag: 'port', value: '<number>', text: `listen port (default ${defaults.port}; 0 takes a free one)` },
+  databaseUrl: { flag: 'database', value: '<url|path>', text: `postgres://…, sqlite:PATH, file:PATH, a file path or :memory: (default ${defaults.databaseUrl})` },
   tenantsFile: { flag: 'tenants', value: '<file>', text: 'tenancy seed file (default: the built-in demo tenancy)' },
-  rateLimit: { flag: 'rate-limit', value: '<n/window>', text: 'requests per access token, e.g. 200/30s (default); off disables' },
-  logLevel: { flag: 'log-level', value: '<level>', text: `${logLevels.join(', ')} (default info; debug also prints stack traces of CLI errors)` },
-  bodyLimit: { flag: 'body-limit', value: '<size>', text: 'largest request body, e.g. 5mb (default); larger ones get 413' },
-  requestTimeout: { flag: 'request-timeout', value: '<ms>', text: 'processing time before a request gets 408 (default 30000)' },
-  answerCache: { flag: 'answer-cache', value: '<size>', text: 'memory for getAll answers kept until the next write, SQLite only (default 64mb); off disables' },
-  databasePoolSize: { value: '<number>', text: 'PostgreSQL connections per instance (default 10)' },
-  statementTimeout: { value: '<ms>', text: 'PostgreSQL statement timeout (default 30000)' },
+  rateLimit: { flag: 'rate-limit', value: '<n/window>', text: `requests per access token in a sliding window (default ${defaults.rateLimit}); off disables` },
+  logLevel: { flag: 'log-level', value: '<level>', text: `${logLevels.join(', ')} (default ${defaults.logLevel}; debug also prints stack traces of CLI errors)` },
+  bodyLimit: { flag: 'body-limit', value: '<size>', text: `largest request body (default ${defaults.bodyLimit}); larger ones get 413` },
+  requestTimeout: { flag: 'request-timeout', value: '<ms>', text: `processing time before a request gets 408 (default ${defaults.requestTimeout})` },
+  answerCache: { flag: 'answer-cache', value: '<size>', text: `memory for getAll answers kept until the next write, SQLite only (default ${defaults.answerCache}); off disables` },
+  databasePoolSize: { value: '<number>', text: `PostgreSQL connections per instance (default ${defaults.databasePoolSize})` },
+  statementTimeout: { value: '<ms>', text: `PostgreSQL statement timeout (default ${defaults.statementTimeout})` },
   redisUrl: { value: '<redis://…>', text: 'Redis shared by several instances for the request limit (default: PostgreSQL, or this process)' },
   controlApi: { value: 'on|off', text: 'control plane under /_connector/ and the console (default on with the demo tenancy, off with TENANTS_FILE)' },
   adminToken: { value: '<token>', text: 'when set, the control plane needs Authorization: Bearer <token>; required (non-empty) when HOST is not loopback' },
-  journalSize: { value: '<number>', text: 'API calls the request journal keeps (default 500); 0 turns it off' },
-  journalBytes: { value: '<size>', text: 'bytes of bodies and answers the request journal keeps at most (default 32mb)' },
-  snapshotBodyLimit: { value: '<size>', text: 'largest snapshot POST /_connector/snapshot reads (default 64mb)' },
-  webhookBatchMs: { value: '<ms>', text: 'events of one integration within this time share a webhook message (default 1000)' },
-  webhookRetryDelayMs: { value: '<ms>', text: 'first retry of a failed webhook attempt, doubling each time (default 120000)' },
-  webhookAttempts: { value: '<number>', text: 'webhook attempts before a message is kept as Discarded (default 5)' },
-  webhookTimeoutMs: { value: '<ms>', text: 'time a webhook receiver has to answer one attempt (default 5000)' },
+  journalSize: { value: '<number>', text: `API calls the request journal keeps (default ${defaults.journalSize}); 0 turns it off` },
+  journalBytes: { value: '<size>', text: `bytes of bodies and answers the request journal keeps at most (default ${defaults.journalBytes})` },
+  snapshotBodyLimit: { value: '<size>', text: `largest snapshot POST /_connector/snapshot reads (default ${defaults.snapshotBodyLimit})` },
+  webhookBatchMs: { value: '<ms>', text: `events of one integration within this time share a webhook message (default ${defaults.webhookBatchMs})` },
+  webhookRetryDelayMs: { value: '<ms>', text: `first retry of a failed webhook attempt, doubling each time (default ${defaults.webhookRetryDelayMs})` },
+  webhookAttempts: { value: '<number>', text: `webhook attempts before a message is kept as Discarded (default ${defaults.webhookAttempts})` },
+  webhookTimeoutMs: { value: '<ms>', text: `time a webhook receiver has to answer one attempt (default ${defaults.webhookTimeoutMs})` },
   demoData: { value: 'on|off', text: 'with the built-in demo tenancy, its demo programs, tiers and membership in a chain that has none (default on)' },
 };
 
@@ -275,7 +276,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     webhookAttempts: parsePositiveInteger(settingNames.webhookAttempts, pick('webhookAttempts', defaults.webhookAttempts)!, 100),
     webhookTimeoutMs: parsePositiveInteger(settingNames.webhookTimeoutMs, pick('webhookTimeoutMs', defaults.webhookTimeoutMs)!, 600_000),
     demoData: parseSwitch(settingNames.demoData, pick('demoData')) ?? true,
-    journalSize: /^0$/.test(pick('journalSize') ?? '') ? 0 : parsePositiveInteger(settingNames.journalSize, pick('journalSize', '500')!, 100_000),
+    journalSize: /^0$/.test(pick('journalSize') ?? '') ? 0 : parsePositiveInteger(settingNames.journalSize, pick('journalSize', defaults.journalSize)!, 100_000),
     journalBytes: parseByteSize(settingNames.journalBytes, pick('journalBytes', defaults.journalBytes)!),
     snapshotBodyLimitBytes: parseByteSize(settingNames.snapshotBodyLimit, pick('snapshotBodyLimit', defaults.snapshotBodyLimit)!),
   };
