@@ -1,5 +1,6 @@
 // Browsing for the console: a chain's loyalty programs, tiers and memberships, read by the loyalty
 // rules as hotel staff of that chain, one page at a time.
+import { answerValue } from '../contract/json-text.ts';
 import { getAllLoyaltyMemberships } from '../loyalty/memberships.ts';
 import { getAllLoyaltyPrograms } from '../loyalty/programs.ts';
 import { staffOfChain } from '../loyalty/staff.ts';
@@ -44,14 +45,14 @@ export function browseHandlers({ db }: Store): ControlHandlers<typeof browseEndp
       return { Items: page.LoyaltyTiers, Cursor: page.Cursor };
     },
     memberships: async ({ params, query }) => {
-      const page = await getAllLoyaltyMemberships(await staffOfChain(db, params.ChainId), {
+      const page = answerValue(await getAllLoyaltyMemberships(await staffOfChain(db, params.ChainId), {
         ...(query.LoyaltyProgramId ? { LoyaltyProgramIds: [query.LoyaltyProgramId] } : {}),
         ...(query.AccountId ? { AccountIds: [query.AccountId] } : {}),
         ...(query.MembershipState ? { MembershipStates: [query.MembershipState] } : {}),
         ...(query.MembershipNumber ? { MembershipNumbers: [query.MembershipNumber] } : {}),
         ActivityStates: [query.ActivityState ?? 'Active'],
         Limitation: limitation(query),
-      });
+      }));
       return { Items: page.LoyaltyMemberships, Cursor: page.Cursor };
     },
   };

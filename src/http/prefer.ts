@@ -1,6 +1,7 @@
 // The `Prefer` request header, parsed in this one place: `return=minimal` (a delete, or a getAll
 // whose page is empty, answers 204 with no body) and the control plane's `code=…` and `latency=…`.
 import type { FastifyRequest } from 'fastify';
+import { JsonText } from '../contract/json-text.ts';
 import type { OperationDeclaration } from '../contract/operation.ts';
 
 /** One preference of the header, lower-cased, with its whitespace removed. */
@@ -53,6 +54,7 @@ export function minimalFormOf(operation: OperationDeclaration): 'always' | 'empt
 export function hasMinimalForm(operation: OperationDeclaration, result: unknown): boolean {
   const form = minimalFormOf(operation);
   if (form !== 'empty page') return form === 'always';
+  if (result instanceof JsonText) return result.pageLength === 0;
   const page = (result as Record<string, unknown>)[operation.page!];
   return Array.isArray(page) && page.length === 0;
 }

@@ -2,6 +2,7 @@
 // and the request's single clock reading, so every record a request touches shares one timestamp.
 import type { Kysely } from 'kysely';
 import type { Static, TObject, TSchema } from 'typebox';
+import type { JsonText } from '../contract/json-text.ts';
 import type { OperationDeclaration } from '../contract/operation.ts';
 import type { Database } from '../store/database.ts';
 import type { Principal } from '../tenancy/principal.ts';
@@ -13,7 +14,7 @@ export interface OperationContext {
 }
 
 export type Handler<O> = O extends OperationDeclaration<infer Req extends TObject, infer Res extends TSchema>
-  ? (context: OperationContext, request: Static<Req>) => Promise<Static<Res>>
+  ? (context: OperationContext, request: Static<Req>) => Promise<Static<Res> | JsonText<Static<Res>>>
   : never;
 
 export type Handlers<Ops> = { readonly [K in keyof Ops]: Handler<Ops[K]> };

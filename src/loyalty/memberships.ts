@@ -1,6 +1,7 @@
 // Loyalty memberships: the rules of docs/behaviour.md over the store. A batch is validated whole
 // before anything is written; the request's transaction makes the writes all-or-nothing.
 import { newRecordId } from './identifiers.ts';
+import { JsonText } from '../contract/json-text.ts';
 import type { loyaltyMembershipOperations } from '../contract/loyalty-memberships.ts';
 import type { OperationParameters, OperationRequest, OperationResponse } from '../contract/operation.ts';
 import type { Kysely } from 'kysely';
@@ -9,7 +10,7 @@ import { activeAccountIds } from '../store/accounts.ts';
 import { selectLoyaltyProgramsByIds } from '../store/loyalty-programs.ts';
 import * as store from '../store/loyalty-memberships.ts';
 import type { LoyaltyMembershipChanges, LoyaltyMembershipRecord } from '../store/loyalty-memberships.ts';
-import { listLoyaltyMemberships, type LoyaltyMembershipFilter } from '../store/loyalty-membership-pages.ts';
+import { listLoyaltyMembershipsJson, type LoyaltyMembershipFilter } from '../store/loyalty-membership-pages.ts';
 import { selectLoyaltyTiersByIds } from '../store/loyalty-tiers.ts';
 import { recordSeq } from '../store/pages.ts';
 import type { OperationContext } from './context.ts';
@@ -24,6 +25,7 @@ type MembershipsResult = OperationResponse<Ops['loyaltyMemberships/add']>;
 
 /** Changes made through this API are the integration's (the seed's example). */
 const integrationProfile = { Discriminator: 'Integration', EnterpriseProfile: null } as const;
+const integrationProfileJson = JSON.stringify(integrationProfile);
 
 const toLoyaltyMembership = (record: LoyaltyMembershipRecord): LoyaltyMembership => ({
   Id: record.id,
@@ -94,7 +96,7 @@ async function membershipsInOrder(db: Kysely<Database>, chainId: string, ids: re
 
 export async function getAllLoyaltyMemberships(
   { db, principal }: OperationContext, request: OperationParameters<Ops['loyaltyMemberships/getAll']>,
-): Promise<OperationResponse<Ops['loyaltyMemberships/getAll']>> {
+): Promise<JsonText<OperationResponse<Ops['loyaltyMemberships/getAll']>>> {
   const chainIds = chainsForRead(principal, request.ChainIds);
   const numbers = request.MembershipNumbers || request.Codes
     ? [...new Set([...(request.MembershipNumbers ?? []), ...(request.Codes ?? [])])]
@@ -112,8 +114,10 @@ export async function getAllLoyaltyMemberships(
     updated: request.UpdatedUtc ? toTimeRange('UpdatedUtc', request.UpdatedUtc) : undefined,
   };
   const page = await pageRequest(request.Limitation, (id) => recordSeq(db, 'loyalty_memberships', chainIds, id));
-  const memberships = (await listLoyaltyMemberships(db, filter, page)).map(toLoyaltyMembership);
-  return { LoyaltyMemberships: memberships, Cursor: cursorOf(memberships) };
+  // The page is written as JSON by the database (one pass from rows to the wire), in the shape
+  // toLoyaltyMembership gives a record.
+  const json = await listLoyaltyMembershipsJson(db, filter, page, integrationProfileJson);
+  return new JsonText(`{"LoyaltyMemberships":[${json.items}],"Cursor":${JSON.stringify(json.lastId)}}`, json.count);
 }
 
 export async function addLoyaltyMemberships(

@@ -14,6 +14,8 @@ import { and, inIdList, isPostgres } from './dialect.ts';
 import {
   membershipIndexes, membershipsFrom as from, recordColumns as columns, records, type LoyaltyMembershipRecord,
 } from './loyalty-memberships.ts';
+import { programIdsOfChains } from './loyalty-programs.ts';
+import { loyaltyMembershipJson } from './loyalty-membership-json.ts';
 import { matchesNothing, type PageRequest, type StoredRange } from './pages.ts';
 
 export interface LoyaltyMembershipFilter {
@@ -27,6 +29,12 @@ export interface LoyaltyMembershipFilter {
   readonly providerMembershipIds?: readonly string[];
   readonly created?: StoredRange;
   readonly updated?: StoredRange;
+  /**
+   * Every id of `programIds` is a program of `chainIds` (see `listLoyaltyMemberships`). A membership's
+   * chain is its program's (a composite foreign key holds it), so the chain condition is then implied
+   * and the program index alone selects a page.
+   */
+  readonly programsInChains?: boolean;
 }
 
 /** Every membership state: a program filter without MembershipStates walks one (program, state) range per state. */
@@ -91,7 +99,8 @@ export function membershipQueryPath(filter: LoyaltyMembershipFilter): Membership
   if (filter.created) return { kind: 'range', index: membershipIndexes.created, column: 'created_utc', range: filter.created, uses: ['chain', 'activity', 'created'] };
   if (filter.programIds) {
     const keys = [{ column: 'loyalty_program_id', values: distinct(filter.programIds) }, activity, states];
-    if (combinations(keys) <= maxArms) return { kind: 'arms', index: membershipIndexes.programState, keys, uses: ['programs', 'activity', 'states'] };
+    const uses: Condition[] = ['programs', 'activity', 'states', ...(filter.programsInChains ? ['chain' as const] : [])];
+    if (combinations(keys) <= maxArms) return { kind: 'arms', index: membershipIndexes.programState, keys, uses };
   }
   if (filter.states) {
     const keys = [chain, activity, states];
@@ -151,19 +160,24 @@ function rangeQuery(
 }
 
 function armsQuery(postgres: boolean, path: Extract<MembershipQueryPath, { kind: 'arms' }>, where: Where, limit: number): RawBuilder<unknown> {
-  // One arm per combination of key values, each the newest `count` rows of its index range. SQLite names
-  // the index and merges the arms, already in seq order. PostgreSQL plans each arm with its values known
-  // (a lateral join over the values would hide them and make every key look equally common).
+  // One arm per combination of key values, each the newest `count` entries of its index range. SQLite
+  // names the index and merges the arms, already in seq order. PostgreSQL plans each arm with its values
+  // known (a lateral join over the values would hide them and make every key look equally common).
   const tuples = path.keys.reduce<string[][]>((acc, key) => acc.flatMap((tuple) => key.values.map((value) => [...tuple, value])), [[]]);
-  const arms = tuples.map((tuple) => sql`select ${columns} from ${from(postgres, path.index)}
+  const arm = (selected: RawBuilder<unknown>, tuple: readonly string[]) => sql`select ${selected} from ${from(postgres, path.index)}
     where ${where(path.keys.map((key, i) => sql`${sql.raw(key.column)} = ${tuple[i]}`))}
-    order by seq desc limit ${limit}`);
-  if (arms.length === 1) return arms[0]!;
-  if (postgres) {
-    return sql`select * from (${sql.join(arms.map((arm) => sql`(${arm})`), sql` union all `)}) m order by seq desc limit ${limit}`;
-  }
-  // A compound SELECT ordered by seq: SQLite merges the arms (each at most `count` rows) and stops at the limit.
-  return sql`${sql.join(arms.map((arm) => sql`select * from (${arm})`), sql` union all `)} order by seq desc limit ${limit}`;
+    order by seq desc limit ${limit}`;
+  if (tuples.length === 1) return arm(columns, tuples[0]!);
+  // Several arms yield only `seq`, which their index holds beside every column their conditions name
+  // (the chain of a program filter is implied: see `programsInChains`), so no row is read to merge
+  // them; then only the page's rows are read. Arms of whole rows read up to arms × count rows (a
+  // program with two states: 200 rows scattered over the table) to answer `count`.
+  const arms = tuples.map((tuple) => arm(sql`seq`, tuple));
+  const newest = postgres
+    ? sql`select seq from (${sql.join(arms.map((a) => sql`(${a})`), sql` union all `)}) a order by seq desc limit ${limit}`
+    // A compound SELECT ordered by seq: SQLite merges the arms (each at most `count` entries) and stops at the limit.
+    : sql`${sql.join(arms.map((a) => sql`select seq from (${a})`), sql` union all `)} order by seq desc limit ${limit}`;
+  return sql`select ${columns} from loyalty_memberships where seq in (${newest}) order by seq desc`;
 }
 
 /** The page's rows, newest first (the columns of LoyaltyMembershipRecord). Exported for bench/explain.ts. */
@@ -204,12 +218,54 @@ export function listLoyaltyMembershipsQuery(
   return armsQuery(postgres, path, where, limit);
 }
 
+/** The filter with its program ids narrowed to the programs of its chains (one lookup in the small programs table). */
+async function withProgramsInChains(db: Kysely<Database>, filter: LoyaltyMembershipFilter): Promise<LoyaltyMembershipFilter> {
+  if (!filter.programIds || filter.programsInChains) return filter;
+  return { ...filter, programIds: await programIdsOfChains(db, filter.chainIds, filter.programIds), programsInChains: true };
+}
+
+const nothingMatches = (filter: LoyaltyMembershipFilter) => matchesNothing(
+  filter.chainIds, filter.activityStates, filter.ids, filter.programIds, filter.accountIds, filter.states,
+  filter.membershipNumbers, filter.providerMembershipIds,
+);
+
 export async function listLoyaltyMemberships(
   db: Kysely<Database>, filter: LoyaltyMembershipFilter, page: PageRequest,
 ): Promise<LoyaltyMembershipRecord[]> {
-  if (matchesNothing(
-    filter.chainIds, filter.activityStates, filter.ids, filter.programIds, filter.accountIds, filter.states,
-    filter.membershipNumbers, filter.providerMembershipIds,
-  )) return [];
-  return records(db, listLoyaltyMembershipsQuery(db, filter, page));
+  if (nothingMatches(filter)) return [];
+  const narrowed = await withProgramsInChains(db, filter);
+  if (nothingMatches(narrowed)) return [];
+  return records(db, listLoyaltyMembershipsQuery(db, narrowed, page));
+}
+
+/** A page of memberships as the wire's JSON: the items joined by commas, and the id of the last (oldest) one. */
+export interface LoyaltyMembershipPageJson {
+  readonly items: string;
+  readonly count: number;
+  readonly lastId: string | null;
+}
+
+/**
+ * The page of `listLoyaltyMemberships`, written as JSON by the database: each row becomes its
+ * LoyaltyMembership text (see `loyaltyMembershipJson`) and the page one string, so no row becomes an
+ * object in the process. `profile` is the JSON of CreatorProfile and UpdaterProfile.
+ */
+export async function listLoyaltyMembershipsJson(
+  db: Kysely<Database>, filter: LoyaltyMembershipFilter, page: PageRequest, profile: string,
+): Promise<LoyaltyMembershipPageJson> {
+  const empty = { items: '', count: 0, lastId: null };
+  if (nothingMatches(filter)) return empty;
+  const narrowed = await withProgramsInChains(db, filter);
+  if (nothingMatches(narrowed)) return empty;
+  const postgres = isPostgres(db);
+  const json = loyaltyMembershipJson(postgres, profile);
+  // The oldest row's id: SQLite takes a bare column from the row of the query's one min(); PostgreSQL
+  // orders an array.
+  const lastId = postgres ? sql`(array_agg(id order by seq))[1]` : sql`min(seq) as "oldest", id`;
+  const { rows } = await sql<{ items: string | null; count: number | string; lastId?: string | null; id?: string | null }>`
+    select string_agg(${json}, ',' order by seq desc) as items, count(*) as count, ${lastId}${sql.raw(postgres ? ' as "lastId"' : '')}
+    from (${listLoyaltyMembershipsQuery(db, narrowed, page)}) p`.execute(db);
+  const row = rows[0];
+  if (!row || Number(row.count) === 0) return empty;
+  return { items: row.items ?? '', count: Number(row.count), lastId: (postgres ? row.lastId : row.id) ?? null };
 }

@@ -1,6 +1,7 @@
 // SQL for loyalty programs. Functions take `db` (or a transaction) first; the caller owns the boundary.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { storedTime, type Database } from './database.ts';
+import { inIdList, isPostgres } from './dialect.ts';
 import { matchesNothing, wherePage, whereTimeRange, type PageRequest, type StoredRange } from './pages.ts';
 
 export interface LoyaltyProgramRecord {
@@ -107,4 +108,13 @@ export async function listLoyaltyPrograms(
   query = whereTimeRange(query, 'created_utc', filter.created);
   query = whereTimeRange(query, 'updated_utc', filter.updated);
   return wherePage(query, page).execute();
+}
+
+/** Those of `ids` that are programs of these chains (any activity state). */
+export async function programIdsOfChains(db: Kysely<Database>, chainIds: readonly string[], ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0 || chainIds.length === 0) return [];
+  const postgres = isPostgres(db);
+  const { rows } = await sql<{ id: string }>`select id from loyalty_programs
+    where ${inIdList(postgres, 'id', ids)} and ${inIdList(postgres, 'chain_id', chainIds)}`.execute(db);
+  return rows.map((row) => row.id);
 }

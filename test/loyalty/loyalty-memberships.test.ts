@@ -943,6 +943,35 @@ describe.each(dialects)('loyaltyMemberships ($name)', (dialect) => {
       expect(await listed(gross, { LoyaltyMembershipIds: [membership!.Id] })).toEqual([]);
     });
 
+    it('getAll writes each membership as add answered it, whatever its texts hold', async () => {
+      // getAll's page is written as JSON by the database; add's answer by the response schema's
+      // serializer. Both must give the same values, the same properties in the same order.
+      const programId = await newProgram();
+      const [tierId] = await newTiers(programId);
+      const texts = [
+        'plain', 'quote " and \\ backslash', 'line\nbreak\ttab\r\u0001\u001f\u007f', 'é ü 中文 😀 \u2028\u2029',
+        '</script><!--', "apostrophe ' and ''", '{"json":[1,null]}',
+      ];
+      const accounts: string[] = [];
+      for (const _ of texts) accounts.push(await newCustomer());
+      const memberships = await added(texts.map((text, i) => ({
+        AccountId: accounts[i], LoyaltyProgramId: programId, IsPrimary: i % 2 === 0, State: i % 3 === 0 ? 'Pending' : 'Enrolled',
+        MembershipNumber: i === 0 ? null : text, Url: i === 1 ? null : text, Points: i === 2 ? null : (i - 3) * 2147483,
+        ExpirationDate: i % 2 === 0 ? '2030-12-31' : null, LoyaltyTierId: i % 2 === 1 ? tierId : null,
+      })));
+      const answer = await getAll(gross, { LoyaltyProgramIds: [programId], MembershipStates: ['Pending', 'Enrolled'] });
+      expectJsonAnswer(answer, 200);
+      expect(answer.body.LoyaltyMemberships).toEqual([...memberships].reverse());
+      for (const membership of answer.body.LoyaltyMemberships) expect(Object.keys(membership)).toEqual(membershipFields);
+      expect(Object.keys(answer.body)).toEqual(['LoyaltyMemberships', 'Cursor']);
+      expect(answer.body.Cursor).toBe(memberships[0]!.Id);
+      // A page of one, and past the end: the cursor is the last item's, then null.
+      const first = await getAll(gross, { LoyaltyProgramIds: [programId], Limitation: { Count: 1 } });
+      expect(first.body).toEqual({ LoyaltyMemberships: [memberships.at(-1)], Cursor: memberships.at(-1)!.Id });
+      const end = await getAll(gross, { LoyaltyProgramIds: [programId], Limitation: { Count: 10, Cursor: memberships[0]!.Id } });
+      expect(end.body).toEqual({ LoyaltyMemberships: [], Cursor: null });
+    });
+
     it('getAll covers every chain in scope; ChainIds narrows it; a ChainId outside the scope is a 400', async () => {
       const grossProgram = await newProgram(portfolio, { ChainId: grossChainId });
       const thirdProgram = await newProgram(portfolio, { ChainId: thirdChainId });
