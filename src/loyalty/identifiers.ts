@@ -1,6 +1,12 @@
 // Identifiers of the records this server creates.
 import { randomFillSync } from 'node:crypto';
 
+/**
+ * Random bytes drawn 4 KiB at a time: each draw is a system call (6 µs here), which 8 bytes per id
+ * made 7 ms of an add of 1000 memberships. `randomUUID` pools its entropy the same way.
+ */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
 const random = Buffer.alloc(8);
 const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
 let lastMs = 0;
@@ -20,7 +26,12 @@ export function newRecordId(now = Date.now()): string {
     lastMs = now;
     counter = 0;
   }
-  randomFillSync(random);
+  if (poolOffset + random.length > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  pool.copy(random, 0, poolOffset, poolOffset + random.length);
+  poolOffset += random.length;
   const time = hex(lastMs, 12);
   const rest = random.toString('hex');
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex(counter, 3)}-${hex((random[0]! & 0x3f) | 0x80, 2)}${rest.slice(2, 4)}-${rest.slice(4, 16)}`;

@@ -1,22 +1,26 @@
-// A server process for bench/run.ts, started with child_process.fork:
-//   server.ts app <database> [answer cache]   the real app (buildApp on the seeded database, request limit off)
-//   server.ts baseline         a bare Fastify route (same Fastify) answering a canned body
+// A server process for bench/run.ts, started with child_process.fork and plain `node`: the app is
+// the compiled server in dist/ (what the package's bin and the Docker image run; bench/run.ts builds
+// it when src/ is newer), not the TypeScript sources through a loader, whose thread and transpiled
+// sources would be measured too (about 40 MB of RSS).
+//   server.mjs app <database> [answer cache]   the real app (buildApp on the seeded database, request limit off)
+//   server.mjs baseline         a bare Fastify route (same Fastify) answering a canned body
 // It listens on a free port of 127.0.0.1 and talks to the parent over IPC: { port } once listening,
 // then answers { type: 'rss' }, { type: 'cache' } (answer cache statistics), { type: 'canned', body }
 // (baseline) and { type: 'close' }.
-import Fastify, { type FastifyInstance } from 'fastify';
-import { buildApp, openStore } from '../src/app.ts';
-import { loadSettings } from '../src/settings.ts';
-import type { Store } from '../src/store/connect.ts';
+import Fastify from 'fastify';
+import { buildApp, openStore } from '../dist/app.js';
+import { loadSettings } from '../dist/settings.js';
 
-type Message = { id: number; type: 'rss' } | { id: number; type: 'cache' } | { id: number; type: 'canned'; body: string } | { id: number; type: 'close' };
+/** @typedef {{ id: number, type: 'rss' | 'cache' | 'close' } | { id: number, type: 'canned', body: string }} Message */
 
-const reply = (id: number, value: unknown) => process.send?.({ id, value });
+const reply = (/** @type {number} */ id, /** @type {unknown} */ value) => process.send?.({ id, value });
 
-async function start(): Promise<void> {
+async function start() {
   const [mode, database, answerCache] = process.argv.slice(2);
-  let app: FastifyInstance;
-  let store: Store | undefined;
+  /** @type {import('fastify').FastifyInstance} */
+  let app;
+  /** @type {{ close(): Promise<void> } | undefined} */
+  let store;
   // Bytes, encoded once: what a route that sends a ready answer does (a string would be encoded each time).
   let canned = Buffer.from('{}');
   if (mode === 'app') {
@@ -38,7 +42,7 @@ async function start(): Promise<void> {
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
 
-  process.on('message', (message: Message) => {
+  process.on('message', (/** @type {Message} */ message) => {
     if (message.type === 'rss') reply(message.id, process.memoryUsage().rss);
     else if (message.type === 'cache') reply(message.id, mode === 'app' ? app.answerCache.statistics() : { hits: 0, misses: 0 });
     else if (message.type === 'canned') {
@@ -61,7 +65,7 @@ async function start(): Promise<void> {
   process.send?.({ port: address.port });
 }
 
-start().catch((error: unknown) => {
+start().catch((error) => {
   process.stderr.write(`bench server: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });
