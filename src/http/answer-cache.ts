@@ -33,6 +33,23 @@ const jsonContentType = 'application/json; charset=utf-8';
 /** No single answer may take more than this share of the cache, or one page would evict all others. */
 const largestShare = 4;
 
+/** How many keys asked for once are remembered (about 16 bytes each); then the memory starts afresh. */
+const maxAskedOnce = 50_000;
+
+/** A 53-bit hash of a key (cyrb53): numbers, not the keys (kilobytes each for long id lists), are remembered. */
+function keyHash(key: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
 /** What a Map entry costs besides its key and value (its slot, the Buffer object), counted generously. */
 const entryOverheadBytes = 128;
 /** A JavaScript string takes at most 2 bytes a character. */
@@ -48,6 +65,8 @@ export class AnswerCache {
   readonly #answers = new Map<string, Buffer>();
   /** Per operation, the request properties its key is made of. */
   readonly #keyProperties = new Map<string, readonly string[]>();
+  /** Hashes of the keys asked for once since the change mark (a hash collision only keeps an answer early). */
+  readonly #askedOnce = new Set<number>();
   #bytes = 0;
   #mark: string | undefined;
   #hits = 0;
@@ -98,6 +117,7 @@ export class AnswerCache {
     }
     if (mark !== this.#mark) {
       this.#answers.clear();
+      this.#askedOnce.clear();
       this.#bytes = 0;
       this.#mark = mark;
     }
@@ -109,6 +129,14 @@ export class AnswerCache {
       return { answer };
     }
     this.#misses++;
+    // Kept at its second asking: requests that never repeat (the next page, another account) would
+    // otherwise copy every answer into the cache and push out the ones that do.
+    const asked = keyHash(key);
+    if (!this.#askedOnce.has(asked)) {
+      if (this.#askedOnce.size >= maxAskedOnce) this.#askedOnce.clear();
+      this.#askedOnce.add(asked);
+      return { pending: undefined };
+    }
     return { pending: { key, mark } };
   }
 
