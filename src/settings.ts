@@ -106,7 +106,7 @@ const defaults = {
   requestTimeout: '30000',
   databasePoolSize: '10',
   statementTimeout: '30000',
-  answerCache: '64mb',
+  answerCache: '16mb',
   webhookBatchMs: '1000',
   webhookRetryDelayMs: '120000',
   webhookAttempts: '5',

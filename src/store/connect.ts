@@ -1,7 +1,6 @@
 // DATABASE_URL -> a Store: SQLite (sqlite.ts) or PostgreSQL (postgres.ts), migrated (migrate.ts).
 // Code outside store/ never asks which database it talks to; it calls the Store's methods.
 import { migrate } from './migrate.ts';
-import { openPostgres } from './postgres.ts';
 import { isSqliteUrl, openSqlite } from './sqlite.ts';
 import type { ConnectOptions, Store } from './store.ts';
 
@@ -10,7 +9,10 @@ export { StoreError } from './store.ts';
 export { migrate } from './migrate.ts';
 
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Store> {
-  return isSqliteUrl(url) ? openSqlite(url, options) : openPostgres(url, options);
+  if (isSqliteUrl(url)) return openSqlite(url, options);
+  // Loaded only for PostgreSQL: the driver costs a server on SQLite some 10 MB of memory.
+  const { openPostgres } = await import('./postgres.ts');
+  return openPostgres(url, options);
 }
 
 /** The pool that migrates and applies seeds on PostgreSQL: two connections, no statement timeout. */

@@ -8,8 +8,13 @@ import { memoryRateWindows } from './rate-windows.ts';
 import { prepareSqliteFile } from './storage-failure.ts';
 import type { ConnectOptions, Store } from './store.ts';
 
-/** SQLite's page cache per connection, in KiB (the default is 2 MiB): the hot part of a big table's indexes. */
-const sqliteCacheKib = 65_536;
+/**
+ * SQLite's page cache per connection, in KiB (SQLite's default is 2 MiB): the upper levels of the big
+ * indexes and an add's pages. Pages beyond it come from the operating system's file cache; at a
+ * million memberships reads cost the same with 16 and 64 MiB (BENCHMARKS.md), and the memory is the
+ * process's.
+ */
+const sqliteCacheKib = 16_384;
 
 /**
  * The request connection's automatic checkpoint threshold while the checkpointer runs: far higher than

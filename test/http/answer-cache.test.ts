@@ -190,8 +190,8 @@ describe('answer cache on a SQLite file written by another process', () => {
 });
 
 describe('answer cache settings and bounds', () => {
-  it('ANSWER_CACHE takes a size or off, 64 MiB by default, and refuses anything else naming the variable', () => {
-    expect(loadSettings({}).answerCacheBytes).toBe(64 * 1024 * 1024);
+  it('ANSWER_CACHE takes a size or off, 16 MiB by default, and refuses anything else naming the variable', () => {
+    expect(loadSettings({}).answerCacheBytes).toBe(16 * 1024 * 1024);
     expect(loadSettings({ ANSWER_CACHE: '8mb' }).answerCacheBytes).toBe(8 * 1024 * 1024);
     expect(loadSettings({ ANSWER_CACHE: 'off' }).answerCacheBytes).toBe(0);
     expect(loadSettings({ ANSWER_CACHE: '0' }).answerCacheBytes).toBe(0);
