@@ -504,7 +504,7 @@ const usage = `Usage: npx tsx bench/run.ts [options]
   --add-requests <n>      requests of the add scenario (default 30; quick 3)
   --only <pattern>        only the scenarios whose name matches this regular expression
   --cpu-prof              write a CPU profile of the app server to ./data/profiles
-  --answer-cache <size>   the app's ANSWER_CACHE (default: the server's default, 64mb; off measures every read on the database)
+  --answer-cache <size>   the app's ANSWER_CACHE (default: the server's default, 16mb; off measures every read on the database)
 `;
 
 async function main(): Promise<void> {
