@@ -4,9 +4,10 @@
 // The properties are those of the contract's LoyaltyMembership in its schema's order, the values as
 // `toLoyaltyMembership` (src/loyalty/memberships.ts) gives them: `Code` repeats MembershipNumber, the
 // stored 0/1 is a boolean. A test compares this text with the answer built from the records.
-// Strings go through the database's own JSON quoting (SQLite `json_quote`, PostgreSQL `to_json`),
-// which escapes what JSON must; every value is JSON text, `null` included.
+// On SQLite the database writes it (strings through its `json_quote`, which escapes what JSON must);
+// on PostgreSQL the server writes it from the rows (`loyaltyMembershipJsonOf`), from the same list.
 import { sql, type RawBuilder } from 'kysely';
+import type { LoyaltyMembershipRecord } from './loyalty-memberships.ts';
 
 /** Each property and the column (alias) it is written from; `text` values are quoted, `number` ones not. */
 const properties: readonly (readonly [string, string, 'text' | 'number' | 'boolean'])[] = [
@@ -25,24 +26,40 @@ const properties: readonly (readonly [string, string, 'text' | 'number' | 'boole
   ['LoyaltyTierId', '"loyaltyTierId"', 'text'],
 ];
 
-function value(postgres: boolean, column: string, kind: 'text' | 'number' | 'boolean'): string {
+function value(column: string, kind: 'text' | 'number' | 'boolean'): string {
   if (kind === 'boolean') return `(case when ${column} = 1 then 'true' else 'false' end)`;
-  if (kind === 'number') return postgres ? `coalesce(${column}::text, 'null')` : `coalesce(cast(${column} as text), 'null')`;
-  return postgres ? `coalesce(to_json(${column}::text)::text, 'null')` : `json_quote(${column})`;
+  if (kind === 'number') return `coalesce(cast(${column} as text), 'null')`;
+  return `json_quote(${column})`;
+}
+
+const jsonOfColumn = (value: unknown, kind: 'text' | 'number' | 'boolean') => {
+  if (kind === 'boolean') return value === 1 || value === true ? 'true' : 'false';
+  if (value === null || value === undefined) return 'null';
+  return kind === 'number' ? String(Number(value)) : JSON.stringify(value);
+};
+
+/** The record's names (the aliases unquoted) beside each property. */
+const recordProperties = properties.map(([name, column, kind]) => [`${name}`, column.replaceAll('"', ''), kind] as const);
+
+/**
+ * The same text written in the process from a record, for PostgreSQL: its JSON functions cost its
+ * backend more than this costs the server, and the two share the machine's cores.
+ */
+export function loyaltyMembershipJsonOf(record: LoyaltyMembershipRecord, profile: string): string {
+  const row = record as unknown as Readonly<Record<string, unknown>>;
+  let text = '';
+  for (const [name, key, kind] of recordProperties) text += `${text === '' ? '{' : ','}"${name}":${jsonOfColumn(row[key], kind)}`;
+  return `${text},"CreatorProfile":${profile},"UpdaterProfile":${profile}}`;
 }
 
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
-const expressions = new Map<boolean, string>();
+/** The expression without its profiles, built once. */
+const expression = properties
+  .map(([name, column, kind], i) => `${sqlString(`${i === 0 ? '{' : ','}"${name}":`)} || ${value(column, kind)}`)
+  .join(' || ');
 
-/** The expression (SQL) of one membership's JSON; `profile` is CreatorProfile's and UpdaterProfile's JSON. */
-export function loyaltyMembershipJson(postgres: boolean, profile: string): RawBuilder<string> {
-  let expression = expressions.get(postgres);
-  if (expression === undefined) {
-    expression = properties
-      .map(([name, column, kind], i) => `${sqlString(`${i === 0 ? '{' : ','}"${name}":`)} || ${value(postgres, column, kind)}`)
-      .join(' || ');
-    expressions.set(postgres, expression);
-  }
+/** The SQLite expression of one membership's JSON; `profile` is CreatorProfile's and UpdaterProfile's JSON. */
+export function loyaltyMembershipJson(profile: string): RawBuilder<string> {
   return sql<string>`${sql.raw(expression)} || ${`,"CreatorProfile":${profile},"UpdaterProfile":${profile}}`}`;
 }

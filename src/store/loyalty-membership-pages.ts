@@ -15,7 +15,7 @@ import {
   membershipIndexes, membershipsFrom as from, recordColumns as columns, records, type LoyaltyMembershipRecord,
 } from './loyalty-memberships.ts';
 import { programIdsOfChains } from './loyalty-programs.ts';
-import { loyaltyMembershipJson } from './loyalty-membership-json.ts';
+import { loyaltyMembershipJson, loyaltyMembershipJsonOf } from './loyalty-membership-json.ts';
 import { matchesNothing, type PageRequest, type StoredRange } from './pages.ts';
 
 export interface LoyaltyMembershipFilter {
@@ -257,15 +257,18 @@ export async function listLoyaltyMembershipsJson(
   if (nothingMatches(filter)) return empty;
   const narrowed = await withProgramsInChains(db, filter);
   if (nothingMatches(narrowed)) return empty;
-  const postgres = isPostgres(db);
-  const json = loyaltyMembershipJson(postgres, profile);
-  // The oldest row's id: SQLite takes a bare column from the row of the query's one min(); PostgreSQL
-  // orders an array.
-  const lastId = postgres ? sql`(array_agg(id order by seq))[1]` : sql`min(seq) as "oldest", id`;
-  const { rows } = await sql<{ items: string | null; count: number | string; lastId?: string | null; id?: string | null }>`
-    select string_agg(${json}, ',' order by seq desc) as items, count(*) as count, ${lastId}${sql.raw(postgres ? ' as "lastId"' : '')}
-    from (${listLoyaltyMembershipsQuery(db, narrowed, page)}) p`.execute(db);
+  const query = listLoyaltyMembershipsQuery(db, narrowed, page);
+  if (isPostgres(db)) {
+    // PostgreSQL's JSON functions cost its backend more than writing the rows here costs the server
+    // (on the grown 1M schema, 50 accounts: 3.2–6.8 ms against 2.1–2.8 ms), and both share the cores.
+    const rows = await records(db, query);
+    return { items: rows.map((row) => loyaltyMembershipJsonOf(row, profile)).join(','), count: rows.length, lastId: rows.at(-1)?.id ?? null };
+  }
+  // The oldest row's id: SQLite takes a bare column from the row of the query's one min().
+  const { rows } = await sql<{ items: string | null; count: number; id: string | null }>`
+    select string_agg(${loyaltyMembershipJson(profile)}, ',' order by seq desc) as items, count(*) as count, min(seq) as oldest, id
+    from (${query}) p`.execute(db);
   const row = rows[0];
-  if (!row || Number(row.count) === 0) return empty;
-  return { items: row.items ?? '', count: Number(row.count), lastId: (postgres ? row.lastId : row.id) ?? null };
+  if (!row || row.count === 0) return empty;
+  return { items: row.items ?? '', count: row.count, lastId: row.id };
 }
