@@ -834,6 +834,17 @@ describe.each(dialects)('loyaltyMemberships ($name)', (dialect) => {
       expect(isLowercaseUuid(answer.headers['request-id'])).toBe(true);
     });
 
+    it('a page with items answers 200 with them under Prefer: return=minimal, as without it', async () => {
+      const programId = await newProgram();
+      const [membership] = await added([{ AccountId: await newCustomer(), LoyaltyProgramId: programId }]);
+      const filter = { ...gross, LoyaltyProgramIds: [programId], Limitation: { Count: 10 } };
+      const minimal = await t.call('loyaltyMemberships/getAll', filter, { prefer: 'return=minimal' });
+      expectJsonAnswer(minimal, 200);
+      expect(minimal.headers['preference-applied']).toBeUndefined();
+      expect(minimal.body).toEqual({ LoyaltyMemberships: [membership], Cursor: membership!.Id });
+      expect(minimal.body).toEqual((await getAll(gross, filter)).body);
+    });
+
     it('walks ~30 memberships page by page, newest first, each exactly once, with Cursor null on the empty page', async () => {
       const programs = await Promise.all(Array.from({ length: 6 }, () => newProgram()));
       const customers: string[] = [];
