@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../tenancy/principal.ts';
 import { operationOf, type RoutedOperation } from './operation.ts';
 import { prefersMinimal } from './prefer.ts';
+import { jsonContentType } from './serialization.ts';
 
 export interface AnswerCacheStatistics {
   readonly entries: number;
@@ -29,7 +30,6 @@ export interface PendingAnswer {
 
 /** Credentials are not part of what an operation answers: the caller's resolved scope stands for them. */
 const credentialProperties = new Set(['ClientToken', 'AccessToken', 'Client']);
-const jsonContentType = 'application/json; charset=utf-8';
 /** No single answer may take more than this share of the cache, or one page would evict all others. */
 const largestShare = 4;
 

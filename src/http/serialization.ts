@@ -6,7 +6,8 @@ import type { OperationDeclaration } from '../contract/operation.ts';
 import { JsonText } from '../contract/json-text.ts';
 import { hasMinimalForm, minimalPreference, prefersMinimal } from './prefer.ts';
 
-const jsonContentType = 'application/json; charset=utf-8';
+/** The content type of every JSON answer, also of those the answer cache sends as kept. */
+export const jsonContentType = 'application/json; charset=utf-8';
 
 export type SerializationStage = (request: FastifyRequest, reply: FastifyReply, declaration: OperationDeclaration, result: unknown) => unknown;
 

@@ -10,7 +10,7 @@ import { activeAccountIds } from '../store/accounts.ts';
 import { selectLoyaltyProgramsByIds } from '../store/loyalty-programs.ts';
 import * as store from '../store/loyalty-memberships.ts';
 import type { LoyaltyMembershipChanges, LoyaltyMembershipRecord } from '../store/loyalty-memberships.ts';
-import { listLoyaltyMembershipsJson, type LoyaltyMembershipFilter } from '../store/loyalty-membership-pages.ts';
+import { listLoyaltyMembershipsJson, type LoyaltyMembershipFilter, type LoyaltyMembershipJsonWriter } from '../store/loyalty-membership-pages.ts';
 import { selectLoyaltyTiersByIds } from '../store/loyalty-tiers.ts';
 import { recordSeq } from '../store/pages.ts';
 import type { OperationContext } from './context.ts';
@@ -25,7 +25,6 @@ type MembershipsResult = OperationResponse<Ops['loyaltyMemberships/add']>;
 
 /** Changes made through this API are the integration's (the seed's example). */
 const integrationProfile = { Discriminator: 'Integration', EnterpriseProfile: null } as const;
-const integrationProfileJson = JSON.stringify(integrationProfile);
 
 const toLoyaltyMembership = (record: LoyaltyMembershipRecord): LoyaltyMembership => ({
   Id: record.id,
@@ -44,6 +43,12 @@ const toLoyaltyMembership = (record: LoyaltyMembershipRecord): LoyaltyMembership
   CreatorProfile: integrationProfile,
   UpdaterProfile: integrationProfile,
 });
+
+/** A getAll page's memberships, written as toLoyaltyMembership gives them (SQLite writes the same text itself). */
+const membershipJson: LoyaltyMembershipJsonWriter = {
+  profile: JSON.stringify(integrationProfile),
+  ofRecord: (record) => JSON.stringify(toLoyaltyMembership(record)),
+};
 
 /** `Code` is the deprecated alias of `MembershipNumber`: either sets both; both must agree. */
 function membershipNumberOf(item: string, membershipNumber: string | null | undefined, code: string | null | undefined): string | null | undefined {
@@ -114,9 +119,8 @@ export async function getAllLoyaltyMemberships(
     updated: request.UpdatedUtc ? toTimeRange('UpdatedUtc', request.UpdatedUtc) : undefined,
   };
   const page = await pageRequest(request.Limitation, (id) => recordSeq(db, 'loyalty_memberships', chainIds, id));
-  // The page is written as JSON by the database (one pass from rows to the wire), in the shape
-  // toLoyaltyMembership gives a record.
-  const json = await listLoyaltyMembershipsJson(db, filter, page, integrationProfileJson);
+  // The page arrives as JSON text, sent as it is (one pass from rows to the wire).
+  const json = await listLoyaltyMembershipsJson(db, filter, page, membershipJson);
   return new JsonText(`{"LoyaltyMemberships":[${json.items}],"Cursor":${JSON.stringify(json.lastId)}}`, json.count);
 }
 

@@ -1,13 +1,12 @@
-// A loyalty membership as the wire's JSON, written by the database from the columns of
-// `recordColumns` (their aliases), for getAll pages answered in one pass from rows to the wire.
+// A loyalty membership as the wire's JSON, written by SQLite from the columns of `recordColumns`
+// (their aliases), for getAll pages answered in one pass from rows to the wire.
 //
 // The properties are those of the contract's LoyaltyMembership in its schema's order, the values as
 // `toLoyaltyMembership` (src/loyalty/memberships.ts) gives them: `Code` repeats MembershipNumber, the
-// stored 0/1 is a boolean. A test compares this text with the answer built from the records.
-// On SQLite the database writes it (strings through its `json_quote`, which escapes what JSON must);
-// on PostgreSQL the server writes it from the rows (`loyaltyMembershipJsonOf`), from the same list.
+// stored 0/1 is a boolean; strings go through `json_quote`, which escapes what JSON must. A test
+// compares this text with the answer built from the records, on both databases (PostgreSQL's pages are
+// written by that mapping itself).
 import { sql, type RawBuilder } from 'kysely';
-import type { LoyaltyMembershipRecord } from './loyalty-memberships.ts';
 
 /** Each property and the column (alias) it is written from; `text` values are quoted, `number` ones not. */
 const properties: readonly (readonly [string, string, 'text' | 'number' | 'boolean'])[] = [
@@ -30,26 +29,6 @@ function value(column: string, kind: 'text' | 'number' | 'boolean'): string {
   if (kind === 'boolean') return `(case when ${column} = 1 then 'true' else 'false' end)`;
   if (kind === 'number') return `coalesce(cast(${column} as text), 'null')`;
   return `json_quote(${column})`;
-}
-
-const jsonOfColumn = (value: unknown, kind: 'text' | 'number' | 'boolean') => {
-  if (kind === 'boolean') return value === 1 || value === true ? 'true' : 'false';
-  if (value === null || value === undefined) return 'null';
-  return kind === 'number' ? String(Number(value)) : JSON.stringify(value);
-};
-
-/** The record's names (the aliases unquoted) beside each property. */
-const recordProperties = properties.map(([name, column, kind]) => [`${name}`, column.replaceAll('"', ''), kind] as const);
-
-/**
- * The same text written in the process from a record, for PostgreSQL: its JSON functions cost its
- * backend more than this costs the server, and the two share the machine's cores.
- */
-export function loyaltyMembershipJsonOf(record: LoyaltyMembershipRecord, profile: string): string {
-  const row = record as unknown as Readonly<Record<string, unknown>>;
-  let text = '';
-  for (const [name, key, kind] of recordProperties) text += `${text === '' ? '{' : ','}"${name}":${jsonOfColumn(row[key], kind)}`;
-  return `${text},"CreatorProfile":${profile},"UpdaterProfile":${profile}}`;
 }
 
 const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
