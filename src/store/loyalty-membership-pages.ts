@@ -229,6 +229,16 @@ const nothingMatches = (filter: LoyaltyMembershipFilter) => matchesNothing(
   filter.membershipNumbers, filter.providerMembershipIds,
 );
 
+/**
+ * SQLite's page as row texts, in the page's order: the outer ORDER BY is the subquery's own, which
+ * SQLite reads off the subquery without sorting again (`string_agg(… order by seq)` sorted the page's
+ * texts in a temporary B-tree: 100 rows of the page walk ~350 µs, against ~245 µs this way). Exported
+ * for bench/explain.ts.
+ */
+export function sqlitePageJsonQuery(query: RawBuilder<unknown>, profile: string): RawBuilder<{ item: string; id: string }> {
+  return sql<{ item: string; id: string }>`select ${loyaltyMembershipJson(profile)} as item, id from (${query}) p order by seq desc`;
+}
+
 /** A page of memberships as the wire's JSON: the items joined by commas, and the id of the last (oldest) one. */
 export interface LoyaltyMembershipPageJson {
   readonly items: string;
@@ -246,8 +256,8 @@ export interface LoyaltyMembershipJsonWriter {
 
 /**
  * A getAll page of memberships as the wire's JSON. On SQLite the database writes it: each row its
- * LoyaltyMembership text (see `loyaltyMembershipJson`), the page one string, so no row becomes an
- * object in the process. On PostgreSQL, whose JSON functions cost its backend more than `ofRecord`
+ * LoyaltyMembership text (see `loyaltyMembershipJson`), joined here, so no column becomes a value in
+ * the process. On PostgreSQL, whose JSON functions cost its backend more than `ofRecord`
  * costs the server (50 accounts at 1M: 3.2–6.8 ms against 2.1–2.8 ms) on the same cores, the rows are
  * written here.
  */
@@ -263,11 +273,7 @@ export async function listLoyaltyMembershipsJson(
     const rows = await records(db, query);
     return { items: rows.map(writer.ofRecord).join(','), count: rows.length, lastId: rows.at(-1)?.id ?? null };
   }
-  // The oldest row's id: SQLite takes a bare column from the row of the query's one min().
-  const { rows } = await sql<{ items: string | null; count: number; id: string | null }>`
-    select string_agg(${loyaltyMembershipJson(writer.profile)}, ',' order by seq desc) as items, count(*) as count, min(seq) as oldest, id
-    from (${query}) p`.execute(db);
-  const row = rows[0];
-  if (!row || row.count === 0) return empty;
-  return { items: row.items ?? '', count: row.count, lastId: row.id };
+  const { rows } = await sqlitePageJsonQuery(query, writer.profile).execute(db);
+  if (rows.length === 0) return empty;
+  return { items: rows.map((row) => row.item).join(','), count: rows.length, lastId: rows[rows.length - 1]!.id };
 }
