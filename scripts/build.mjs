@@ -18,6 +18,7 @@ cpSync('src/control/console', 'dist/control/console', { recursive: true });
 // The worker threads' modules are plain JavaScript (a worker thread loads each by URL): the WAL
 // checkpointer's and the snapshot parser's.
 copyFileSync('src/store/checkpointer-worker.mjs', 'dist/store/checkpointer-worker.mjs');
+copyFileSync('src/store/sqlite-reader-worker.mjs', 'dist/store/sqlite-reader-worker.mjs');
 copyFileSync('src/control/snapshot-parser-worker.mjs', 'dist/control/snapshot-parser-worker.mjs');
 
 const { buildSync } = await import('esbuild');

@@ -127,7 +127,8 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   // request limit, faults (preValidation), answer cache (preHandler, and onSend to keep an answer),
   // transaction, handler, serialization (the route itself, http/routes.ts).
   app.register(async (api) => {
-    api.addHook('preValidation', authenticationHook(store.db, () => store.changeMark()));
+    // Token lookups are reads: on SQLite's reader threads they do not wait behind an open write.
+    api.addHook('preValidation', authenticationHook(store.readDb, () => store.changeMark()));
     if (rateWindows) api.addHook('preValidation', rateLimitHook(rateWindows));
     if (faults) api.addHook('preValidation', faultInjectionHook(faults));
     if (answers) registerAnswerCache(api, answers);
@@ -175,7 +176,7 @@ function rateWindowsFor(settings: Settings, store: Store): RateWindows | undefin
  * then any seeds given in code (tests).
  */
 export async function openStore(settings: Settings, extraSeeds: readonly TenancySeed[] = []): Promise<OpenedStore> {
-  const serving = { poolSize: settings.databasePoolSize, statementTimeoutMs: settings.statementTimeoutMs, exclusive: true };
+  const serving = { poolSize: settings.databasePoolSize, statementTimeoutMs: settings.statementTimeoutMs, exclusive: true, readers: settings.sqliteReaders };
   let tenancySeeds: TenancySeed[] = [];
   const store = await openDatabase(settings.databaseUrl, serving, async (setUp) => {
     const [source, seed] = settings.tenantsFile

@@ -1,5 +1,6 @@
 // Settings: environment variables and command-line flags turned into one typed object.
 // This is the only module that reads process.env, so every knob is listed here and in the README.
+import { availableParallelism } from 'node:os';
 
 export interface RateLimitSetting {
   readonly requests: number;
@@ -37,6 +38,8 @@ export interface Settings {
   readonly journalBytes: number;
   /** The largest snapshot the control plane reads (POST /_connector/snapshot). */
   readonly snapshotBodyLimitBytes: number;
+  /** SQLite file: reader threads for the statements of read-only requests; 0 reads on the request thread. */
+  readonly sqliteReaders: number;
   /** Memory for answers of repeatable reads kept until the next write (SQLite only); 0 turns it off. */
   readonly answerCacheBytes: number;
   /** Webhook delivery: how long events gather into one message, the first retry delay (doubling), attempts, timeout of one. */
@@ -49,6 +52,9 @@ export interface Settings {
 }
 
 export class SettingsError extends Error {}
+
+/** SQLite reader threads: one per core the request thread does not use, at least one, at most four. */
+export const defaultSqliteReaders = () => Math.max(1, Math.min(4, availableParallelism() - 1));
 
 /** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
 export function isLoopbackAddress(host: string): boolean {
@@ -89,6 +95,7 @@ export const settingNames = {
   journalBytes: 'JOURNAL_BYTES',
   snapshotBodyLimit: 'SNAPSHOT_BODY_LIMIT',
   answerCache: 'ANSWER_CACHE',
+  sqliteReaders: 'SQLITE_READERS',
   webhookBatchMs: 'WEBHOOK_BATCH_MS',
   webhookRetryDelayMs: 'WEBHOOK_RETRY_DELAY_MS',
   webhookAttempts: 'WEBHOOK_ATTEMPTS',
@@ -131,6 +138,7 @@ export const settingHelp: Record<keyof typeof settingNames, { readonly flag?: st
   logLevel: { flag: 'log-level', value: '<level>', text: `${logLevels.join(', ')} (default ${defaults.logLevel}; debug also prints stack traces of CLI errors)` },
   bodyLimit: { flag: 'body-limit', value: '<size>', text: `largest request body (default ${defaults.bodyLimit}); larger ones get 413` },
   requestTimeout: { flag: 'request-timeout', value: '<ms>', text: `processing time before a request gets 408 (default ${defaults.requestTimeout})` },
+  sqliteReaders: { value: '<number>', text: `SQLite reader threads for read-only requests (default: cores - 1, at least 1, at most 4; here ${defaultSqliteReaders()}); 0 reads on the request thread` },
   answerCache: { flag: 'answer-cache', value: '<size>', text: `memory for getAll answers kept until the next write, SQLite only (default ${defaults.answerCache}); off disables` },
   databasePoolSize: { value: '<number>', text: `PostgreSQL connections per instance (default ${defaults.databasePoolSize})` },
   statementTimeout: { value: '<ms>', text: `PostgreSQL statement timeout (default ${defaults.statementTimeout})` },
@@ -270,6 +278,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     redisUrl: parseRedisUrl(pick('redisUrl')),
     controlApi: parseSwitch(settingNames.controlApi, pick('controlApi')) ?? pick('tenantsFile') === undefined,
     adminToken: pick('adminToken'),
+    sqliteReaders: /^\s*0\s*$/.test(pick('sqliteReaders') ?? '') ? 0 : parsePositiveInteger(settingNames.sqliteReaders, pick('sqliteReaders', String(defaultSqliteReaders()))!, 64),
     answerCacheBytes: /^\s*(off|0)\s*$/i.test(pick('answerCache') ?? '') ? 0 : parseByteSize(settingNames.answerCache, pick('answerCache', defaults.answerCache)!),
     webhookBatchMs: parsePositiveInteger(settingNames.webhookBatchMs, pick('webhookBatchMs', defaults.webhookBatchMs)!, 3_600_000),
     webhookRetryDelayMs: parsePositiveInteger(settingNames.webhookRetryDelayMs, pick('webhookRetryDelayMs', defaults.webhookRetryDelayMs)!, 86_400_000),

@@ -1,6 +1,6 @@
-// The transaction stage: the handler's context. A read runs on the pool; a write runs in exactly one
-// transaction with the caller's chains locked first, so a batch is all or nothing and two writers of
-// a chain take turns. Every query passes the request's deadline (408 past it, nothing written).
+// The transaction stage: the handler's context. A read runs on the pool (SQLite: its reader threads);
+// a write runs in exactly one transaction with the caller's chains locked first, so a batch is all or
+// nothing and two writers of a chain take turns. Every query passes the request's deadline (408 past it, nothing written).
 import type { OperationDeclaration } from '../contract/operation.ts';
 import type { OperationContext } from '../loyalty/context.ts';
 import type { Store } from '../store/connect.ts';
@@ -21,7 +21,8 @@ export function transactionStage(store: Store, requestTimeoutMs: number, clock: 
   return async (declaration, principal, work) => {
     const now = clock();
     const deadline = new DeadlinePlugin(Date.now() + requestTimeoutMs);
-    if (!declaration.writes) return work({ db: store.db.withPlugin(deadline), principal, now });
+    // A read runs outside any transaction, on SQLite's reader threads where there are some.
+    if (!declaration.writes) return work({ db: store.readDb.withPlugin(deadline), principal, now });
     return store.db.transaction().execute(async (trx) => {
       await store.lockChains(trx, principal.chainIds);
       return work({ db: trx.withPlugin(deadline), principal, now });

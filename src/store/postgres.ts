@@ -54,6 +54,7 @@ export async function openPostgres(url: string, options: ConnectOptions): Promis
   const statistics = statisticsEveryMs > 0 ? keepStatistics(pool, statisticsEveryMs) : undefined;
   return {
     db,
+    readDb: db,
     capabilities: { sequenceColumn: 'postgres' },
     description: `PostgreSQL at ${parsed.host}${parsed.pathname}${schema ? ` (schema ${schema})` : ''}`,
     ...(schema ? { schema } : {}),

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
 import { startCheckpointer } from './checkpointer.ts';
+import { SqliteReaders } from './sqlite-readers.ts';
 import type { Database } from './database.ts';
 import { memoryRateWindows } from './rate-windows.ts';
 import { prepareSqliteFile } from './storage-failure.ts';
@@ -15,6 +16,12 @@ import type { ConnectOptions, Store } from './store.ts';
  * process's.
  */
 const sqliteCacheKib = 16_384;
+
+/**
+ * Each reader thread's page cache, in KiB: the upper levels of the indexes a page descends. A million
+ * memberships read as fast with 4 MiB as with 16 (BENCHMARKS.md); the rest is the OS file cache.
+ */
+const readerCacheKib = 4_096;
 
 /**
  * The request connection's automatic checkpoint threshold while the checkpointer runs: far higher than
@@ -77,15 +84,21 @@ export function openSqlite(url: string, options: ConnectOptions = {}): Store {
     });
   if (checkpointer) database.pragma(`wal_autocheckpoint = ${backstopWalPages}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database, statementCacheSize) }) });
+  const readers = filename === ':memory:' || !options.readers
+    ? undefined
+    : new SqliteReaders(filename, { readers: options.readers, cacheKib: readerCacheKib, statementCacheSize }, db);
   // data_version moves when another connection commits; total_changes counts every row this
   // connection has inserted, updated or deleted, committed or not. A rollback leaves the count
-  // moved: a needless change, never a missed one.
+  // moved: a needless change, never a missed one. While a transaction is open there is no mark: its
+  // rows are counted before they are committed, and a reader thread reading meanwhile sees the state
+  // before them, which must not be kept under a mark that outlives the commit.
   const dataVersion = database.prepare('pragma data_version').pluck();
   const totalChanges = database.prepare('select total_changes()').pluck();
   return {
     db,
+    readDb: readers ? readers.kysely() : db,
     capabilities: { sequenceColumn: 'sqlite' },
-    changeMark: () => `${dataVersion.get() as number}:${totalChanges.get() as number}`,
+    changeMark: () => (database.inTransaction ? undefined : `${dataVersion.get() as number}:${totalChanges.get() as number}`),
     description: filename === ':memory:' ? 'SQLite in memory' : `SQLite at ${filename}`,
     // One connection, one writer: Kysely runs SQLite transactions one at a time already.
     lockChains: async () => {},
@@ -94,6 +107,7 @@ export function openSqlite(url: string, options: ConnectOptions = {}): Store {
       await sql`select 1`.execute(db);
     },
     close: async () => {
+      await readers?.close();
       await checkpointer?.stop();
       await db.destroy();
       releaseFile();

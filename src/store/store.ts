@@ -11,6 +11,11 @@ export interface Capabilities {
 
 export interface Store {
   readonly db: Kysely<Database>;
+  /**
+   * For the statements of requests that only read, outside any transaction: on a SQLite file, reader
+   * threads (sqlite-readers.ts); elsewhere `db` itself.
+   */
+  readonly readDb: Kysely<Database>;
   readonly capabilities: Capabilities;
   /** A human description for logs, without credentials. */
   readonly description: string;
@@ -27,7 +32,8 @@ export interface Store {
   /**
    * Changes whenever anything may have been written since it was last read: by this instance or by
    * any other writer of the database. `undefined` when the store cannot tell cheaply (PostgreSQL,
-   * shared by instances), and then nothing is answered from memory.
+   * shared by instances), and then nothing is answered from memory; SQLite cannot tell either while a
+   * transaction of its own is open.
    */
   changeMark(): string | undefined;
   /** Whether the database answers (for /health/ready). */
@@ -47,6 +53,8 @@ export interface ConnectOptions {
   readonly statisticsEveryMs?: number;
   /** SQLite: refuse to open a file another process serves (and hold it until close). For the server, not for tools. */
   readonly exclusive?: boolean;
+  /** SQLite: reader threads for the statements of read-only requests (a file only; 0 or unset: none). */
+  readonly readers?: number;
 }
 
 export class StoreError extends Error {}

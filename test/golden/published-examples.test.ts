@@ -7,7 +7,7 @@
 // `setup` exchanges make the records a published example assumes (with `why`).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
+import { dialects, sqliteReaderThreads, startTestApp, type TestApp } from '../helpers/app.ts';
 
 interface Answer {
   readonly status: number;
@@ -78,7 +78,7 @@ describe('the golden file', () => {
   });
 });
 
-describe.each(dialects)('published examples replayed ($name)', (dialect) => {
+describe.each([...dialects, sqliteReaderThreads])('published examples replayed ($name)', (dialect) => {
   let t: TestApp;
   let now = new Date();
   const ids = new Map<string, string>();

@@ -17,6 +17,8 @@ export interface Dialect {
   readonly databaseUrl: () => Promise<string>;
   /** A fresh database that outlives the app started on it, for restart tests. */
   readonly persistentDatabaseUrl: () => Promise<string>;
+  /** Settings this database is served with, before the test's own. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const postgresUrl = inject('postgresUrl');
@@ -32,17 +34,30 @@ const freshPostgresSchema = () => {
   return url.toString();
 };
 
+const temporarySqliteFile = async () => join(await mkdtemp(join(tmpdir(), 'loyalty-connector-test-')), 'loyalty.db');
+
 export const dialects: readonly Dialect[] = [
   {
     name: 'sqlite',
     databaseUrl: async () => ':memory:',
-    persistentDatabaseUrl: async () => join(await mkdtemp(join(tmpdir(), 'loyalty-connector-test-')), 'loyalty.db'),
+    persistentDatabaseUrl: temporarySqliteFile,
   },
   // Present when test/global-setup.ts reached PostgreSQL; it says so loudly when it did not.
   ...(postgresUrl
     ? [{ name: 'postgres', databaseUrl: async () => freshPostgresSchema(), persistentDatabaseUrl: async () => freshPostgresSchema() }]
     : []),
 ];
+
+/**
+ * A SQLite file whose read-only requests run on two reader threads (an in-memory database has none):
+ * the suites that pin the published behaviour run on it too.
+ */
+export const sqliteReaderThreads: Dialect = {
+  name: 'sqlite file, reader threads',
+  databaseUrl: temporarySqliteFile,
+  persistentDatabaseUrl: temporarySqliteFile,
+  env: { SQLITE_READERS: '2' },
+};
 
 export interface TestApp {
   readonly app: FastifyInstance;
@@ -66,7 +81,7 @@ export async function startTestApp(
     clock?: () => Date;
   } = {},
 ): Promise<TestApp> {
-  const settings = loadSettings({ LOG_LEVEL: 'silent', RATE_LIMIT: 'off', DEMO_DATA: 'off', ...env, DATABASE_URL: env.DATABASE_URL ?? await dialect.databaseUrl() });
+  const settings = loadSettings({ LOG_LEVEL: 'silent', RATE_LIMIT: 'off', DEMO_DATA: 'off', ...dialect.env, ...env, DATABASE_URL: env.DATABASE_URL ?? await dialect.databaseUrl() });
   const store = await openStore(settings, extra.extraSeeds ?? [testTenancy]);
   const app = buildApp(settings, {
     store,

@@ -6,19 +6,19 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerCache } from '../../src/http/answer-cache.ts';
 import { loadSettings, SettingsError } from '../../src/settings.ts';
-import { dialects, startTestApp, type TestApp } from '../helpers/app.ts';
+import { dialects, sqliteReaderThreads, startTestApp, type TestApp } from '../helpers/app.ts';
 import { steppingClock } from '../helpers/clock.ts';
 import { expectError, expectJsonAnswer } from '../helpers/expect.ts';
 import { recordsOf } from '../helpers/records.ts';
 import { gross, grossChainId, net, netChainId, portfolio, third, thirdChainId } from '../helpers/tenancy.ts';
 
-describe.each(dialects)('answer cache ($name)', (dialect) => {
+describe.each([...dialects, sqliteReaderThreads])('answer cache ($name)', (dialect) => {
   let t: TestApp;
   const clock = steppingClock();
   beforeAll(async () => { t = await startTestApp(dialect, {}, { clock: clock.now }); });
   afterAll(async () => { await t?.close(); });
 
-  const sqlite = dialect.name === 'sqlite';
+  const sqlite = dialect.name !== 'postgres';
   let serial = 0;
   const unique = (prefix: string) => `${prefix}-${dialect.name}-${++serial}`;
   const statistics = () => t.app.answerCache.statistics();

@@ -3,7 +3,7 @@
 // soft delete), §3 (tenancy, batches, pagination, Prefer) and §4 (tier of the program, one membership
 // per account and program, one primary per account and chain, accounts of the chain).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';
+import { dialects, sqliteReaderThreads, isLowercaseUuid, startTestApp, type TestApp } from '../helpers/app.ts';
 import { iso, steppingClock } from '../helpers/clock.ts';
 import { expectError, expectJsonAnswer } from '../helpers/expect.ts';
 import { recordsOf, type Tokens } from '../helpers/records.ts';
@@ -33,7 +33,7 @@ const membershipFields = [
 
 const hour = 3_600_000;
 
-describe.each(dialects)('loyaltyMemberships ($name)', (dialect) => {
+describe.each([...dialects, sqliteReaderThreads])('loyaltyMemberships ($name)', (dialect) => {
   let t: TestApp;
   const clock = steppingClock();
   beforeAll(async () => { t = await startTestApp(dialect, {}, { clock: clock.now }); });
