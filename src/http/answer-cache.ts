@@ -57,6 +57,17 @@ const bytesPerKeyCharacter = 2;
 /** What an entry holds: its answer's bytes, its key and the Map's own cost. */
 const entrySize = (key: string, answer: Buffer) => answer.length + bytesPerKeyCharacter * key.length + entryOverheadBytes;
 
+/**
+ * Bytes that hold no more memory than their length: a small Buffer may be a slice of Node's shared
+ * 8 KiB pool, which keeping it would pin.
+ */
+function ownedBytes(answer: Buffer): Buffer {
+  if (answer.byteOffset === 0 && answer.buffer.byteLength === answer.length) return answer;
+  const owned = Buffer.allocUnsafeSlow(answer.length);
+  answer.copy(owned);
+  return owned;
+}
+
 export class AnswerCache {
   /**
    * Insertion order is recency order: a hit moves its entry to the end, eviction takes the first.
@@ -141,9 +152,9 @@ export class AnswerCache {
   }
 
   /** Keeps an answer, unless something was written since its lookup (it may predate the write). */
-  keep(pending: PendingAnswer, answer: string): void {
+  keep(pending: PendingAnswer, answer: string | Buffer): void {
     if (this.changeMark() !== pending.mark || this.#mark !== pending.mark) return;
-    const bytes = Buffer.from(answer, 'utf8');
+    const bytes = typeof answer === 'string' ? Buffer.from(answer, 'utf8') : ownedBytes(answer);
     const size = entrySize(pending.key, bytes);
     if (size > this.maxBytes / largestShare) return;
     const previous = this.#answers.get(pending.key);
@@ -186,7 +197,7 @@ export function registerAnswerCache(app: FastifyInstance, cache: AnswerCache): v
   });
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     // Serialized by the route's own response schema: what was sent is what is kept.
-    if (request.pendingAnswer && reply.statusCode === 200 && typeof payload === 'string') cache.keep(request.pendingAnswer, payload);
+    if (request.pendingAnswer && reply.statusCode === 200 && (typeof payload === 'string' || Buffer.isBuffer(payload))) cache.keep(request.pendingAnswer, payload);
     return payload;
   });
 }

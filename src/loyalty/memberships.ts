@@ -121,7 +121,7 @@ export async function getAllLoyaltyMemberships(
   const page = await pageRequest(request.Limitation, (id) => recordSeq(db, 'loyalty_memberships', chainIds, id));
   // The page arrives as JSON text, sent as it is (one pass from rows to the wire).
   const json = await listLoyaltyMembershipsJson(db, filter, page, membershipJson);
-  return new JsonText(`{"LoyaltyMemberships":[${json.items}],"Cursor":${JSON.stringify(json.lastId)}}`, json.count);
+  return JsonText.of(['{"LoyaltyMemberships":[', json.items, `],"Cursor":${JSON.stringify(json.lastId)}}`], json.count);
 }
 
 export async function addLoyaltyMemberships(
