@@ -84,9 +84,10 @@ function ensureBuilt(): void {
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
 }
 
-function startServer(args: string[], execArgv: string[] = []): Promise<ServerProcess> {
+function startServer(args: string[], execArgv: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ServerProcess> {
   const child = fork(join(here, 'server.mjs'), args, {
     execArgv,
+    env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let next = 0;
@@ -504,6 +505,7 @@ const usage = `Usage: npx tsx bench/run.ts [options]
   --add-requests <n>      requests of the add scenario (default 30; quick 3)
   --only <pattern>        only the scenarios whose name matches this regular expression
   --cpu-prof              write a CPU profile of the app server to ./data/profiles
+  --readers <n>           the app's SQLITE_READERS (default: the server's default, cores - 1; 0 reads on the request thread)
   --answer-cache <size>   the app's ANSWER_CACHE (default: the server's default, 16mb; off measures every read on the database)
 `;
 
@@ -512,7 +514,7 @@ async function main(): Promise<void> {
     options: {
       quick: { type: 'boolean' }, database: { type: 'string' }, json: { type: 'string' }, compare: { type: 'string' },
       duration: { type: 'string' }, connections: { type: 'string' }, 'add-requests': { type: 'string' },
-      only: { type: 'string' }, 'cpu-prof': { type: 'boolean' }, 'answer-cache': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      only: { type: 'string' }, 'cpu-prof': { type: 'boolean' }, 'answer-cache': { type: 'string' }, readers: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -552,7 +554,11 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   try {
     const execArgv = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve('data/profiles')}`] : [];
-    const [app, baseline] = await Promise.all([startServer(['app', database, ...(values['answer-cache'] ? [values['answer-cache']] : [])], execArgv), startServer(['baseline'])]);
+    const appEnv = values.readers === undefined ? process.env : { ...process.env, SQLITE_READERS: values.readers };
+    const [app, baseline] = await Promise.all([
+      startServer(['app', database, ...(values['answer-cache'] ? [values['answer-cache']] : [])], execArgv, appEnv),
+      startServer(['baseline']),
+    ]);
     servers = [app, baseline];
     progress(`Servers listening. Database: ${describeDatabase(database)} (${fixtures.memberships} memberships); ${durationSec} s per load, ${connections} connections, ${warmupSec} s warm-up`);
 

@@ -28,7 +28,7 @@ async function start() {
     const settings = loadSettings({
       DATABASE_URL: database, RATE_LIMIT: 'off', LOG_LEVEL: 'warn', DEMO_DATA: 'off', CONTROL_API: process.env.BENCH_CONTROL_API ?? 'off',
       ...(answerCache ? { ANSWER_CACHE: answerCache } : {}),
-      // Reader threads as the server's default unless the run sets them (bench/run.ts --readers).
+      // The server's default unless the run sets them (bench/run.ts --readers).
       ...(process.env.SQLITE_READERS ? { SQLITE_READERS: process.env.SQLITE_READERS } : {}),
       ...(process.env.SQLITE_READERS ? { SQLITE_READERS: process.env.SQLITE_READERS } : {}),
     });
