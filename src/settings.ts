@@ -53,8 +53,13 @@ export interface Settings {
 
 export class SettingsError extends Error {}
 
-/** SQLite reader threads: one per core the request thread does not use, at least one, at most four. */
-export const defaultSqliteReaders = () => Math.max(1, Math.min(4, availableParallelism() - 1));
+/**
+ * SQLite reader threads: one per core beyond the request thread's, at most four, and none on two
+ * cores or fewer. There the second core already carries the kernel's network work and whatever else
+ * runs; a reader thread measured +36% on small reads, nothing on 54 KB pages, and 30–50 MB of memory
+ * (BENCHMARKS.md).
+ */
+export const defaultSqliteReaders = (cores = availableParallelism()) => (cores <= 2 ? 0 : Math.min(4, cores - 1));
 
 /** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
 export function isLoopbackAddress(host: string): boolean {
@@ -138,7 +143,7 @@ export const settingHelp: Record<keyof typeof settingNames, { readonly flag?: st
   logLevel: { flag: 'log-level', value: '<level>', text: `${logLevels.join(', ')} (default ${defaults.logLevel}; debug also prints stack traces of CLI errors)` },
   bodyLimit: { flag: 'body-limit', value: '<size>', text: `largest request body (default ${defaults.bodyLimit}); larger ones get 413` },
   requestTimeout: { flag: 'request-timeout', value: '<ms>', text: `processing time before a request gets 408 (default ${defaults.requestTimeout})` },
-  sqliteReaders: { value: '<number>', text: `SQLite reader threads for read-only requests (default: cores - 1, at least 1, at most 4; here ${defaultSqliteReaders()}); 0 reads on the request thread` },
+  sqliteReaders: { value: '<number>', text: `SQLite reader threads for read-only requests (default: cores - 1, at most 4, none on 2 cores or fewer; here ${defaultSqliteReaders()}); 0 reads on the request thread` },
   answerCache: { flag: 'answer-cache', value: '<size>', text: `memory for getAll answers kept until the next write, SQLite only (default ${defaults.answerCache}); off disables` },
   databasePoolSize: { value: '<number>', text: `PostgreSQL connections per instance (default ${defaults.databasePoolSize})` },
   statementTimeout: { value: '<ms>', text: `PostgreSQL statement timeout (default ${defaults.statementTimeout})` },
@@ -278,7 +283,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
     redisUrl: parseRedisUrl(pick('redisUrl')),
     controlApi: parseSwitch(settingNames.controlApi, pick('controlApi')) ?? pick('tenantsFile') === undefined,
     adminToken: pick('adminToken'),
-    sqliteReaders: /^\s*0\s*$/.test(pick('sqliteReaders') ?? '') ? 0 : parsePositiveInteger(settingNames.sqliteReaders, pick('sqliteReaders', String(defaultSqliteReaders()))!, 64),
+    sqliteReaders: parseReaderCount(pick('sqliteReaders')),
     answerCacheBytes: /^\s*(off|0)\s*$/i.test(pick('answerCache') ?? '') ? 0 : parseByteSize(settingNames.answerCache, pick('answerCache', defaults.answerCache)!),
     webhookBatchMs: parsePositiveInteger(settingNames.webhookBatchMs, pick('webhookBatchMs', defaults.webhookBatchMs)!, 3_600_000),
     webhookRetryDelayMs: parsePositiveInteger(settingNames.webhookRetryDelayMs, pick('webhookRetryDelayMs', defaults.webhookRetryDelayMs)!, 86_400_000),
@@ -291,6 +296,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, flags: Settin
   };
   checkControlPlaneGuard(settings, env);
   return settings;
+}
+
+function parseReaderCount(text: string | undefined): number {
+  if (text === undefined) return defaultSqliteReaders();
+  return /^\s*0\s*$/.test(text) ? 0 : parsePositiveInteger(settingNames.sqliteReaders, text, 64);
 }
 
 /** LOG_LEVEL=debug (or trace) also shows the stack trace of an error that stops the command line. */

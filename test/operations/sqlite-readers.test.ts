@@ -141,10 +141,10 @@ describe('SQLite reader threads, the store', () => {
 });
 
 describe('SQLITE_READERS', () => {
-  it('takes a count or 0, defaults to the cores but one (at least 1, at most 4), and names itself when wrong', () => {
+  it('takes a count or 0, defaults to the cores but one (at most 4, none on 2 cores or fewer), and names itself when wrong', () => {
     expect(loadSettings({}).sqliteReaders).toBe(defaultSqliteReaders());
-    expect(defaultSqliteReaders()).toBeGreaterThanOrEqual(1);
-    expect(defaultSqliteReaders()).toBeLessThanOrEqual(4);
+    expect([1, 2].map((cores) => defaultSqliteReaders(cores))).toEqual([0, 0]);
+    expect([3, 4, 5, 8, 64].map((cores) => defaultSqliteReaders(cores))).toEqual([2, 3, 4, 4, 4]);
     expect(loadSettings({ SQLITE_READERS: '0' }).sqliteReaders).toBe(0);
     expect(loadSettings({ SQLITE_READERS: '3' }).sqliteReaders).toBe(3);
     for (const wrong of ['many', '-1', '1.5', '65']) {
