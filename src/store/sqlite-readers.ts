@@ -130,12 +130,18 @@ export class SqliteReaders {
   }
 }
 
+/** The adapter of a Kysely whose queries run on reader threads: how a query tells where it will run. */
+class ReaderAdapter extends SqliteAdapter {}
+
+/** Whether this Kysely's queries run on SQLite reader threads (plugins added to it keep its adapter). */
+export const runsOnReaderThreads = (db: Kysely<Database>): boolean => db.getExecutor().adapter instanceof ReaderAdapter;
+
 const noTransactions = () => Promise.reject(new Error('reads on SQLite reader threads run outside transactions'));
 
 class ReaderDialect implements Dialect {
   constructor(private readonly readers: SqliteReaders) {}
   createAdapter() {
-    return new SqliteAdapter();
+    return new ReaderAdapter();
   }
   createDriver(): Driver {
     const readers = this.readers;
