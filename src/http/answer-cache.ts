@@ -26,6 +26,14 @@ export interface AnswerCacheStatistics {
 export interface PendingAnswer {
   readonly key: string;
   readonly mark: string;
+  /** How often its request was asked for since the change mark (this asking included). */
+  readonly asked: number;
+}
+
+/** A kept answer and how often its request was asked for since the change mark. */
+interface KeptAnswer {
+  readonly bytes: Buffer;
+  asked: number;
 }
 
 /** Credentials are not part of what an operation answers: the caller's resolved scope stands for them. */
@@ -33,8 +41,8 @@ const credentialProperties = new Set(['ClientToken', 'AccessToken', 'Client']);
 /** No single answer may take more than this share of the cache, or one page would evict all others. */
 const largestShare = 4;
 
-/** How many keys asked for once are remembered (about 16 bytes each); then the memory starts afresh. */
-const maxAskedOnce = 50_000;
+/** How many keys' askings are counted (about 40 bytes each); then the counts start afresh. */
+const maxCounted = 50_000;
 
 /** A 53-bit hash of a key (cyrb53): numbers, not the keys (kilobytes each for long id lists), are remembered. */
 function keyHash(key: string): number {
@@ -55,7 +63,7 @@ const entryOverheadBytes = 128;
 /** A JavaScript string takes at most 2 bytes a character. */
 const bytesPerKeyCharacter = 2;
 /** What an entry holds: its answer's bytes, its key and the Map's own cost. */
-const entrySize = (key: string, answer: Buffer) => answer.length + bytesPerKeyCharacter * key.length + entryOverheadBytes;
+const entrySize = (key: string, answerBytes: number) => answerBytes + bytesPerKeyCharacter * key.length + entryOverheadBytes;
 
 /**
  * Bytes that hold no more memory than their length: a small Buffer may be a slice of Node's shared
@@ -73,11 +81,11 @@ export class AnswerCache {
    * Insertion order is recency order: a hit moves its entry to the end, eviction takes the first.
    * Answers are kept as UTF-8 bytes: what is counted is what is held, and a hit sends them as they are.
    */
-  readonly #answers = new Map<string, Buffer>();
+  readonly #answers = new Map<string, KeptAnswer>();
   /** Per operation, the request properties its key is made of. */
   readonly #keyProperties = new Map<string, readonly string[]>();
-  /** Hashes of the keys asked for once since the change mark (a hash collision only keeps an answer early). */
-  readonly #askedOnce = new Set<number>();
+  /** How often each key (by its hash) was asked for since the change mark; a collision only keeps an answer early. */
+  readonly #asked = new Map<number, number>();
   #bytes = 0;
   #mark: string | undefined;
   #hits = 0;
@@ -128,46 +136,55 @@ export class AnswerCache {
     }
     if (mark !== this.#mark) {
       this.#answers.clear();
-      this.#askedOnce.clear();
+      this.#asked.clear();
       this.#bytes = 0;
       this.#mark = mark;
     }
-    const answer = this.#answers.get(key);
-    if (answer !== undefined) {
+    const kept = this.#answers.get(key);
+    if (kept !== undefined) {
       this.#hits++;
+      kept.asked++;
       this.#answers.delete(key);
-      this.#answers.set(key, answer);
-      return { answer };
+      this.#answers.set(key, kept);
+      return { answer: kept.bytes };
     }
     this.#misses++;
     // Kept at its second asking: requests that never repeat (the next page, another account) would
     // otherwise copy every answer into the cache and push out the ones that do.
-    const asked = keyHash(key);
-    if (!this.#askedOnce.has(asked)) {
-      if (this.#askedOnce.size >= maxAskedOnce) this.#askedOnce.clear();
-      this.#askedOnce.add(asked);
-      return { pending: undefined };
-    }
-    return { pending: { key, mark } };
+    const hash = keyHash(key);
+    const asked = (this.#asked.get(hash) ?? 0) + 1;
+    if (this.#asked.size >= maxCounted && asked === 1) this.#asked.clear();
+    this.#asked.set(hash, asked);
+    return { pending: asked < 2 ? undefined : { key, mark, asked } };
   }
 
-  /** Keeps an answer, unless something was written since its lookup (it may predate the write). */
+  /**
+   * Keeps an answer, unless something was written since its lookup (it may predate the write), or the
+   * cache is full and the answer it would evict first was asked for as often. Without that rule,
+   * requests that each come back once or twice (the pages of a walk, a sweep over accounts) would evict
+   * one another without end: every evicted answer is memory outside V8's heap that returns only at its
+   * next full collection, and such a sweep held 60–80 MB of it beside a 16 MiB cache.
+   */
   keep(pending: PendingAnswer, answer: string | Buffer): void {
     if (this.changeMark() !== pending.mark || this.#mark !== pending.mark) return;
-    const bytes = typeof answer === 'string' ? Buffer.from(answer, 'utf8') : ownedBytes(answer);
-    const size = entrySize(pending.key, bytes);
+    const size = entrySize(pending.key, typeof answer === 'string' ? Buffer.byteLength(answer, 'utf8') : answer.length);
     if (size > this.maxBytes / largestShare) return;
     const previous = this.#answers.get(pending.key);
     if (previous !== undefined) {
-      this.#bytes -= entrySize(pending.key, previous);
+      this.#bytes -= entrySize(pending.key, previous.bytes.length);
       this.#answers.delete(pending.key);
     }
-    this.#answers.set(pending.key, bytes);
+    if (this.#bytes + size > this.maxBytes) {
+      const [, leastRecent] = this.#answers.entries().next().value ?? [];
+      if (leastRecent !== undefined && leastRecent.asked >= pending.asked) return;
+    }
+    const bytes = typeof answer === 'string' ? Buffer.from(answer, 'utf8') : ownedBytes(answer);
+    this.#answers.set(pending.key, { bytes, asked: pending.asked });
     this.#bytes += size;
-    for (const [key, kept] of this.#answers) {
+    for (const [key, entry] of this.#answers) {
       if (this.#bytes <= this.maxBytes) break;
       this.#answers.delete(key);
-      this.#bytes -= entrySize(key, kept);
+      this.#bytes -= entrySize(key, entry.bytes.length);
     }
   }
 
