@@ -22,6 +22,13 @@ describe('SQLite reader threads, through HTTP', () => {
   let serial = 0;
   const unique = (prefix: string) => `${prefix}-readers-${++serial}`;
   const { newProgram, newCustomer } = recordsOf(() => t, { unique, programName: 'Reader club', customerPrefix: 'Reader' });
+  /** A fresh customer's membership in a fresh program, with these points. */
+  const newMembership = async (points: number) => {
+    const [programId, customer] = [await newProgram(), await newCustomer()];
+    const added = await t.call('loyaltyMemberships/add', { ...gross, LoyaltyMemberships: [{ AccountId: customer, LoyaltyProgramId: programId, IsPrimary: false, Points: points }] });
+    expectJsonAnswer(added, 200);
+    return { customer, id: added.body.LoyaltyMemberships[0].Id as string };
+  };
 
   it('reads come from the reader threads, not the request connection', () => {
     expect(t.settings.sqliteReaders).toBe(2);
@@ -29,11 +36,7 @@ describe('SQLite reader threads, through HTTP', () => {
   });
 
   it('a read right after a write sees it, every time', async () => {
-    const programId = await newProgram();
-    const customer = await newCustomer();
-    const added = await t.call('loyaltyMemberships/add', { ...gross, LoyaltyMemberships: [{ AccountId: customer, LoyaltyProgramId: programId, IsPrimary: false, Points: 0 }] });
-    expectJsonAnswer(added, 200);
-    const id = added.body.LoyaltyMemberships[0].Id as string;
+    const { id } = await newMembership(0);
     const read = { ...gross, LoyaltyMembershipIds: [id], Limitation: { Count: 1 } };
     for (let points = 1; points <= 25; points++) {
       expectJsonAnswer(await t.call('loyaltyMemberships/update', { ...gross, LoyaltyMembershipUpdates: [{ LoyaltyMembershipId: id, Points: { Value: points } }] }), 200);
@@ -47,11 +50,7 @@ describe('SQLite reader threads, through HTTP', () => {
   });
 
   it('an answer read while a write transaction is open is not kept past its commit', async () => {
-    const programId = await newProgram();
-    const customer = await newCustomer();
-    const added = await t.call('loyaltyMemberships/add', { ...gross, LoyaltyMemberships: [{ AccountId: customer, LoyaltyProgramId: programId, IsPrimary: false, Points: 1 }] });
-    expectJsonAnswer(added, 200);
-    const id = added.body.LoyaltyMemberships[0].Id as string;
+    const { customer, id } = await newMembership(1);
     const read = { ...gross, AccountIds: [customer], Limitation: { Count: 10 } };
     const points = async () => {
       const answer = await t.call('loyaltyMemberships/getAll', read);
@@ -70,11 +69,7 @@ describe('SQLite reader threads, through HTTP', () => {
   });
 
   it('reads racing writes: once the writes are answered, every read shows the last one', async () => {
-    const programId = await newProgram();
-    const customer = await newCustomer();
-    const added = await t.call('loyaltyMemberships/add', { ...gross, LoyaltyMemberships: [{ AccountId: customer, LoyaltyProgramId: programId, IsPrimary: false, Points: 0 }] });
-    expectJsonAnswer(added, 200);
-    const id = added.body.LoyaltyMemberships[0].Id as string;
+    const { customer, id } = await newMembership(0);
     const read = { ...gross, AccountIds: [customer], Limitation: { Count: 10 } };
     for (let points = 1; points <= 15; points++) {
       // Reads in flight before, beside and after the write's transaction; an answer kept under a
