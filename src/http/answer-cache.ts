@@ -170,13 +170,13 @@ export class AnswerCache {
     const size = entrySize(pending.key, typeof answer === 'string' ? Buffer.byteLength(answer, 'utf8') : answer.length);
     if (size > this.maxBytes / largestShare) return;
     const previous = this.#answers.get(pending.key);
+    if (previous === undefined && this.#bytes + size > this.maxBytes) {
+      const [, leastRecent] = this.#answers.entries().next().value ?? [];
+      if (leastRecent !== undefined && leastRecent.asked >= pending.asked) return;
+    }
     if (previous !== undefined) {
       this.#bytes -= entrySize(pending.key, previous.bytes.length);
       this.#answers.delete(pending.key);
-    }
-    if (this.#bytes + size > this.maxBytes) {
-      const [, leastRecent] = this.#answers.entries().next().value ?? [];
-      if (leastRecent !== undefined && leastRecent.asked >= pending.asked) return;
     }
     const bytes = typeof answer === 'string' ? Buffer.from(answer, 'utf8') : ownedBytes(answer);
     this.#answers.set(pending.key, { bytes, asked: pending.asked });

@@ -1,6 +1,7 @@
 // The transaction stage: the handler's context. A read runs on the pool (SQLite: its reader threads);
 // a write runs in exactly one transaction with the caller's chains locked first, so a batch is all or
-// nothing and two writers of a chain take turns. Every query passes the request's deadline (408 past it, nothing written).
+// nothing and two writers of a chain take turns. Every query passes the request's deadline (408 past
+// it, nothing written).
 import type { OperationDeclaration } from '../contract/operation.ts';
 import type { OperationContext } from '../loyalty/context.ts';
 import type { Store } from '../store/connect.ts';

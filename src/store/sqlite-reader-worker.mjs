@@ -67,4 +67,3 @@ parentPort.on('message', (message) => {
     parentPort.postMessage({ id, error: { message: error?.message ?? String(error), code: error?.code } });
   }
 });
-parentPort.postMessage({ ready: true });

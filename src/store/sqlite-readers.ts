@@ -38,7 +38,7 @@ interface Reader {
   alive: boolean;
 }
 
-type ReaderAnswer = { id: number; rows: unknown[] } | { id: number; error: { message: string; code?: string } } | { ready: true };
+type ReaderAnswer = { id: number; rows: unknown[] } | { id: number; error: { message: string; code?: string } };
 
 /** An error as the driver raised it in the reader, with its code (failures are recognised by code). */
 function readerError(error: { message: string; code?: string }): Error {
@@ -72,7 +72,6 @@ export class SqliteReaders {
     worker.unref();
     const reader: Reader = { worker, pending: new Map(), alive: true };
     worker.on('message', (answer: ReaderAnswer) => {
-      if ('ready' in answer) return;
       const pending = reader.pending.get(answer.id);
       if (!pending) return;
       reader.pending.delete(answer.id);

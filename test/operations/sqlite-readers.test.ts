@@ -49,6 +49,21 @@ describe('SQLite reader threads, through HTTP', () => {
     }
   });
 
+  it('a page read on a reader goes out as bytes, and a repeated one is answered from the cache with the same bytes', async () => {
+    const { customer } = await newMembership(7);
+    const read = { ...gross, AccountIds: [customer], Limitation: { Count: 10 } };
+    const first = await t.post('/api/connector/v1/loyaltyMemberships/getAll', read);
+    await t.post('/api/connector/v1/loyaltyMemberships/getAll', read);
+    const { hits } = t.app.answerCache.statistics();
+    const third = await t.post('/api/connector/v1/loyaltyMemberships/getAll', read);
+    expect(t.app.answerCache.statistics().hits).toBe(hits + 1);
+    expect(third.statusCode).toBe(200);
+    expect(third.headers['content-type']).toBe(first.headers['content-type']);
+    expect(third.headers['content-length']).toBe(first.headers['content-length']);
+    expect(third.body).toBe(first.body);
+    expect(JSON.parse(third.body).LoyaltyMemberships.map((m: { Points: number }) => m.Points)).toEqual([7]);
+  });
+
   it('an answer read while a write transaction is open is not kept past its commit', async () => {
     const { customer, id } = await newMembership(1);
     const read = { ...gross, AccountIds: [customer], Limitation: { Count: 10 } };
