@@ -40,7 +40,7 @@ export interface Settings {
   readonly snapshotBodyLimitBytes: number;
   /** SQLite file: reader threads for the statements of read-only requests; 0 reads on the request thread. */
   readonly sqliteReaders: number;
-  /** Memory for answers of repeatable reads kept until the next write (SQLite only); 0 turns it off. */
+  /** Memory for answers of repeatable reads kept until what they read is written; 0 turns it off. */
   readonly answerCacheBytes: number;
   /** Webhook delivery: how long events gather into one message, the first retry delay (doubling), attempts, timeout of one. */
   readonly webhookBatchMs: number;
@@ -144,7 +144,7 @@ export const settingHelp: Record<keyof typeof settingNames, { readonly flag?: st
   bodyLimit: { flag: 'body-limit', value: '<size>', text: `largest request body (default ${defaults.bodyLimit}); larger ones get 413` },
   requestTimeout: { flag: 'request-timeout', value: '<ms>', text: `processing time before a request gets 408 (default ${defaults.requestTimeout})` },
   sqliteReaders: { value: '<number>', text: `SQLite reader threads for read-only requests (default: cores - 1, at most 4, none on 2 cores or fewer; here ${defaultSqliteReaders()}); 0 reads on the request thread` },
-  answerCache: { flag: 'answer-cache', value: '<size>', text: `memory for getAll answers kept until the next write, SQLite only (default ${defaults.answerCache}); off disables` },
+  answerCache: { flag: 'answer-cache', value: '<size>', text: `memory for getAll answers kept until what they read is written (default ${defaults.answerCache}); off disables` },
   databasePoolSize: { value: '<number>', text: `PostgreSQL connections per instance (default ${defaults.databasePoolSize})` },
   statementTimeout: { value: '<ms>', text: `PostgreSQL statement timeout (default ${defaults.statementTimeout})` },
   redisUrl: { value: '<redis://…>', text: 'Redis shared by several instances for the request limit (default: PostgreSQL, or this process)' },

@@ -1,15 +1,21 @@
 // src/http: Fastify only, and thin: the request pipeline's stages, one file each, the routes of the
 // registry, the error body, health and the OpenAPI document.
 //
-// Answers of repeatable reads, kept as the bytes that were sent, until anything is written.
+// Answers of repeatable reads, kept as the bytes that were sent, until anything they read is written.
 //
 // A getAll answer depends only on the stored records, the request and the caller. Between two writes
 // the same request gets the same bytes, so the second time they come from here: no query, no rows
-// turned into objects, no serialization of a 58 KB page. The store's change mark says when anything
-// may have been written (on SQLite: a commit by this connection or by any other process on the file);
-// a new mark drops every answer. A store that cannot tell (PostgreSQL, written to by other instances)
-// has no mark, and nothing is kept: app.ts builds no cache for it at all.
+// turned into objects, no serialization of a 58 KB page. How the cache learns of writes depends on the
+// database (store.ts, ChangeTracking):
+// - SQLite (`database`): the store's change mark moves at a commit by this connection or by any other
+//   process on the file; a new mark drops every answer.
+// - PostgreSQL (`chains`), shared by instances: each chain has a mark the database moves in every
+//   writer's transaction, and a request reads its chains' marks with its token's state (one statement
+//   it made anyway). An answer is kept with the marks it was computed under and given only to a request
+//   that read the same marks: anything committed before that request began, by any instance, would
+//   have moved them.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ChangeTracking } from '../store/store.ts';
 import type { Principal } from '../tenancy/principal.ts';
 import { operationOf, type RoutedOperation } from './operation.ts';
 import { prefersMinimal } from './prefer.ts';
@@ -22,17 +28,28 @@ export interface AnswerCacheStatistics {
   readonly misses: number;
 }
 
+/** The change marks of a caller's chains as its request read them (PostgreSQL). */
+export interface ChainMarks {
+  /** The chains, as one text: marks are compared only between requests of the same chains. */
+  readonly chains: string;
+  readonly marks: string;
+}
+
 /** What an answer was computed from: kept only if nothing was written meanwhile. */
 export interface PendingAnswer {
   readonly key: string;
   readonly mark: string;
+  /** The chains whose marks `mark` is; '' with the database's one mark. */
+  readonly chains: string;
   /** How often its request was asked for since the change mark (this asking included). */
   readonly asked: number;
 }
 
-/** A kept answer and how often its request was asked for since the change mark. */
+/** A kept answer, the mark it was computed under, and how often its request was asked for since the change mark. */
 interface KeptAnswer {
   readonly bytes: Buffer;
+  readonly mark: string;
+  readonly chains: string;
   asked: number;
 }
 
@@ -86,6 +103,8 @@ export class AnswerCache {
   readonly #keyProperties = new Map<string, readonly string[]>();
   /** How often each key (by its hash) was asked for since the change mark; a collision only keeps an answer early. */
   readonly #asked = new Map<number, number>();
+  /** PostgreSQL: the newest marks a request read, per set of chains; an entry under other marks is stale. */
+  readonly #newestMarks = new Map<string, string>();
   #bytes = 0;
   #mark: string | undefined;
   #hits = 0;
@@ -93,9 +112,10 @@ export class AnswerCache {
 
   /**
    * @param maxBytes what the kept answers and their keys may take together; 0 keeps nothing.
-   * @param changeMark the store's change mark; `undefined` when it cannot tell.
+   * @param changes how writes are told: the store's one mark (`undefined` when it cannot tell), or the
+   *   chains' marks each request brings to `lookup`.
    */
-  constructor(private readonly maxBytes: number, private readonly changeMark: () => string | undefined) {}
+  constructor(private readonly maxBytes: number, private readonly changes: ChangeTracking) {}
 
   /**
    * The key of a repeatable read: the operation, the caller, and the request's declared properties but
@@ -121,12 +141,14 @@ export class AnswerCache {
 
   /**
    * The answer kept for this key, or what to pass to `keep` once the answer is computed. The key is
-   * made only when the store can tell about changes.
+   * made only when the store can tell about changes: with the database's mark, or with the chains'
+   * marks the request read (none: nothing is kept for it).
    */
-  lookup(keyOf: () => string): { readonly answer: Buffer } | { readonly pending: PendingAnswer | undefined } {
+  lookup(keyOf: () => string, chainMarks?: ChainMarks): { readonly answer: Buffer } | { readonly pending: PendingAnswer | undefined } {
     if (this.maxBytes === 0) return { pending: undefined };
-    const mark = this.changeMark();
+    const mark = this.changes.kind === 'database' ? this.changes.mark() : chainMarks?.marks;
     if (mark === undefined) return { pending: undefined };
+    const chains = chainMarks?.chains ?? '';
     let key: string;
     try {
       key = keyOf();
@@ -134,19 +156,27 @@ export class AnswerCache {
       // A request nested too deep to write out as a key (JSON.stringify overflows): answered, not kept.
       return { pending: undefined };
     }
-    if (mark !== this.#mark) {
+    if (this.changes.kind === 'database' && mark !== this.#mark) {
       this.#answers.clear();
       this.#asked.clear();
       this.#bytes = 0;
       this.#mark = mark;
     }
+    if (chainMarks !== undefined) {
+      if (this.#newestMarks.size >= maxCounted && !this.#newestMarks.has(chains)) this.#newestMarks.clear();
+      this.#newestMarks.set(chains, mark);
+    }
     const kept = this.#answers.get(key);
     if (kept !== undefined) {
-      this.#hits++;
-      kept.asked++;
       this.#answers.delete(key);
-      this.#answers.set(key, kept);
-      return { answer: kept.bytes };
+      if (kept.mark === mark) {
+        this.#hits++;
+        kept.asked++;
+        this.#answers.set(key, kept);
+        return { answer: kept.bytes };
+      }
+      // Its chains were written since: the answer goes, its askings still count.
+      this.#bytes -= entrySize(key, kept.bytes.length);
     }
     this.#misses++;
     // Kept at its second asking: requests that never repeat (the next page, another account) would
@@ -155,7 +185,13 @@ export class AnswerCache {
     const asked = (this.#asked.get(hash) ?? 0) + 1;
     if (this.#asked.size >= maxCounted && asked === 1) this.#asked.clear();
     this.#asked.set(hash, asked);
-    return { pending: asked < 2 ? undefined : { key, mark, asked } };
+    return { pending: asked < 2 ? undefined : { key, mark, chains, asked } };
+  }
+
+  /** An answer whose chains some later request found written since (PostgreSQL); it will never be given again. */
+  #isStale(kept: KeptAnswer): boolean {
+    const newest = this.#newestMarks.get(kept.chains);
+    return newest !== undefined && newest !== kept.mark;
   }
 
   /**
@@ -166,20 +202,22 @@ export class AnswerCache {
    * next full collection, and such a sweep held 60–80 MB of it beside a 16 MiB cache.
    */
   keep(pending: PendingAnswer, answer: string | Buffer): void {
-    if (this.changeMark() !== pending.mark || this.#mark !== pending.mark) return;
+    // With the chains' marks an answer read after its request's marks is at least as new as they are,
+    // and a request that read other marks will not be given it: kept as it is.
+    if (this.changes.kind === 'database' && (this.changes.mark() !== pending.mark || this.#mark !== pending.mark)) return;
     const size = entrySize(pending.key, typeof answer === 'string' ? Buffer.byteLength(answer, 'utf8') : answer.length);
     if (size > this.maxBytes / largestShare) return;
     const previous = this.#answers.get(pending.key);
     if (previous === undefined && this.#bytes + size > this.maxBytes) {
       const [, leastRecent] = this.#answers.entries().next().value ?? [];
-      if (leastRecent !== undefined && leastRecent.asked >= pending.asked) return;
+      if (leastRecent !== undefined && leastRecent.asked >= pending.asked && !this.#isStale(leastRecent)) return;
     }
     if (previous !== undefined) {
       this.#bytes -= entrySize(pending.key, previous.bytes.length);
       this.#answers.delete(pending.key);
     }
     const bytes = typeof answer === 'string' ? Buffer.from(answer, 'utf8') : ownedBytes(answer);
-    this.#answers.set(pending.key, { bytes, asked: pending.asked });
+    this.#answers.set(pending.key, { bytes, mark: pending.mark, chains: pending.chains, asked: pending.asked });
     this.#bytes += size;
     for (const [key, entry] of this.#answers) {
       if (this.#bytes <= this.maxBytes) break;
@@ -207,7 +245,9 @@ export function registerAnswerCache(app: FastifyInstance, cache: AnswerCache): v
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const operation = operationOf(request);
     if (!operation.declaration.repeatable || prefersMinimal(request)) return;
-    const found = cache.lookup(() => cache.keyOf(operation, request.principal!, request.body as Record<string, unknown>));
+    const principal = request.principal!;
+    const chainMarks = request.chainMarks === undefined ? undefined : { chains: principal.chainIds.join(','), marks: request.chainMarks };
+    const found = cache.lookup(() => cache.keyOf(operation, principal, request.body as Record<string, unknown>), chainMarks);
     if ('answer' in found) return reply.type(jsonContentType).send(found.answer);
     request.pendingAnswer = found.pending;
     return undefined;

@@ -4,16 +4,19 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { invalidParameter, unauthorized } from '../loyalty/errors.ts';
 import type { Database } from '../store/database.ts';
+import type { ChangeTracking } from '../store/store.ts';
 import type { Principal } from '../tenancy/principal.ts';
 import { authenticate } from '../tenancy/tokens.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** The change marks of the principal's chains as read with its token (PostgreSQL), for the answer cache. */
+    chainMarks?: string;
   }
 }
 
-export function authenticationHook(db: Kysely<Database>, changeMark?: () => string | undefined) {
+export function authenticationHook(db: Kysely<Database>, changes: ChangeTracking) {
   return async function authenticateRequest(request: FastifyRequest): Promise<void> {
     const body = request.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -22,8 +25,9 @@ export function authenticationHook(db: Kysely<Database>, changeMark?: () => stri
     const { ClientToken, AccessToken } = body as Record<string, unknown>;
     if (typeof ClientToken !== 'string' || ClientToken === '') throw unauthorized('Missing ClientToken: every request must carry ClientToken, AccessToken and Client.');
     if (typeof AccessToken !== 'string' || AccessToken === '') throw unauthorized('Missing AccessToken: every request must carry ClientToken, AccessToken and Client.');
-    const result = await authenticate(db, ClientToken, AccessToken, changeMark);
+    const result = await authenticate(db, ClientToken, AccessToken, changes);
     if (!result.ok) throw unauthorized(result.reason);
     request.principal = result.principal;
+    if (result.chainMarks !== undefined) request.chainMarks = result.chainMarks;
   };
 }

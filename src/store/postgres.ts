@@ -65,6 +65,7 @@ export async function openPostgres(url: string, options: ConnectOptions): Promis
       }
     },
     rateWindows: (setting) => postgresRateWindows(db, setting),
+    changeTracking: 'chains',
     changeMark: () => undefined,
     ping: async () => {
       await sql`select 1`.execute(db);

@@ -36,10 +36,21 @@ export interface Store {
    * transaction of its own is open.
    */
   changeMark(): string | undefined;
+  /**
+   * How a reader learns that something was written: `database`, the change mark above (SQLite);
+   * `chains`, per request, the marks of the caller's chains, which the database moves in every writer's
+   * transaction (PostgreSQL, migration 0013) and authentication reads with the token's state.
+   */
+  readonly changeTracking: ChangeTracking['kind'];
   /** Whether the database answers (for /health/ready). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type ChangeTracking =
+  | { readonly kind: 'database'; mark(): string | undefined }
+  | { readonly kind: 'chains' }
+  | { readonly kind: 'none' };
 
 export interface ConnectOptions {
   /** PostgreSQL pool size. */

@@ -1,6 +1,6 @@
 // SQL for chains, enterprises, clients and access tokens: the lookups authentication makes on every
 // request and the upserts a tenancy seed file makes on start.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { storedTime, type Database } from './database.ts';
 
 export interface AccessTokenRecord {
@@ -171,6 +171,22 @@ export async function existingClientHashes(db: Kysely<Database>, hashes: readonl
 export async function selectIntegrationState(db: Kysely<Database>, tokenHash: string): Promise<string | undefined> {
   const row = await db.selectFrom('access_tokens').select('integration_state').where('token_hash', '=', tokenHash).executeTakeFirst();
   return row?.integration_state;
+}
+
+/**
+ * PostgreSQL: the integration's state and the change marks of its chains (migration 0013), in one
+ * statement, so the answer cache's check costs a request nothing it did not already pay. The marks are
+ * one text (`chain=mark,…` in chain order; '' while no chain of them has been written since the marks
+ * began): equal texts, nothing of these chains written between the two readings.
+ */
+export async function selectIntegrationStateAndChainMarks(
+  db: Kysely<Database>, tokenHash: string, chainIds: readonly string[],
+): Promise<{ readonly state: string; readonly chainMarks: string } | undefined> {
+  const { rows: [row] } = await sql<{ state: string; chain_marks: string | null }>`
+    select integration_state as state,
+      (select string_agg(chain_id || '=' || mark, ',' order by chain_id) from chain_changes where chain_id = any(${[...chainIds]}::text[])) as chain_marks
+    from access_tokens where token_hash = ${tokenHash}`.execute(db);
+  return row && { state: row.state, chainMarks: row.chain_marks ?? '' };
 }
 
 /** The hashes of every client and access token: what the journal compares words with to find tokens. */

@@ -8,17 +8,24 @@
 // seed (applied on start, possibly by another instance) stops working within the TTL. An integration
 // disabled, canceled, deleted or re-keyed through the control plane (by any instance) is refused at once:
 // a remembered entry is re-checked against the token's state, one primary-key read, skipped only while
-// the database says nothing at all was written since the last check (SQLite's change mark).
+// the database says nothing at all was written since the last check (SQLite's change mark). On
+// PostgreSQL that read also brings the change marks of the caller's chains, which the answer cache keys on.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
-import { selectAccessToken, selectIntegrationState } from '../store/tenancy.ts';
+import type { ChangeTracking } from '../store/store.ts';
+import { selectAccessToken, selectIntegrationState, selectIntegrationStateAndChainMarks } from '../store/tenancy.ts';
 import type { Principal } from './principal.ts';
 
 export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 export type Authentication =
-  | { readonly ok: true; readonly principal: Principal }
+  | {
+    readonly ok: true;
+    readonly principal: Principal;
+    /** The change marks of the principal's chains as this request read them (PostgreSQL), for the answer cache. */
+    readonly chainMarks?: string;
+  }
   | { readonly ok: false; readonly reason: string };
 
 const refuse = (reason: string): Authentication => ({ ok: false, reason });
@@ -55,17 +62,24 @@ export function forgetAuthentications(db: Kysely<Database>): void {
   remembered.delete(db);
 }
 
-/** Whether a remembered token's integration is still enabled: nothing written since, or its state says so. */
-async function stillEnabled(db: Kysely<Database>, accessTokenHash: string, known: Remembered, changeMark: (() => string | undefined) | undefined): Promise<boolean> {
-  const mark = changeMark?.();
+/**
+ * Whether a remembered token's integration is still enabled: nothing written since, or its state says
+ * so; `false`, or the chains' marks read with the state (PostgreSQL), or `true`.
+ */
+async function stillEnabled(db: Kysely<Database>, principal: Principal, known: Remembered, changes: ChangeTracking): Promise<boolean | string> {
+  if (changes.kind === 'chains') {
+    const current = await selectIntegrationStateAndChainMarks(db, principal.accessTokenHash, principal.chainIds);
+    return current?.state === 'Enabled' && current.chainMarks;
+  }
+  const mark = changes.kind === 'database' ? changes.mark() : undefined;
   if (mark !== undefined && mark === known.checkedAt) return true;
-  if ((await selectIntegrationState(db, accessTokenHash)) !== 'Enabled') return false;
+  if ((await selectIntegrationState(db, principal.accessTokenHash)) !== 'Enabled') return false;
   known.checkedAt = mark;
   return true;
 }
 
 export async function authenticate(
-  db: Kysely<Database>, clientToken: string, accessToken: string, changeMark?: () => string | undefined,
+  db: Kysely<Database>, clientToken: string, accessToken: string, changes: ChangeTracking = { kind: 'none' },
 ): Promise<Authentication> {
   const accessTokenHash = hashToken(accessToken);
   const clientTokenHash = createHash('sha256').update(clientToken, 'utf8').digest();
@@ -73,14 +87,16 @@ export async function authenticate(
   const now = Date.now();
   const known = memory.get(accessTokenHash);
   if (known) {
-    if (known.expires > now && timingSafeEqual(clientTokenHash, known.clientTokenHash) && await stillEnabled(db, accessTokenHash, known, changeMark)) {
-      return known.authentication;
+    if (known.expires > now && timingSafeEqual(clientTokenHash, known.clientTokenHash) && known.authentication.ok) {
+      const enabled = await stillEnabled(db, known.authentication.principal, known, changes);
+      if (typeof enabled === 'string') return { ...known.authentication, chainMarks: enabled };
+      if (enabled) return known.authentication;
     }
     // Expired, or another client token: ask the database (which gives the refusal its reason).
     memory.delete(accessTokenHash);
   }
 
-  const mark = changeMark?.();
+  const mark = changes.kind === 'database' ? changes.mark() : undefined;
   const record = await selectAccessToken(db, accessTokenHash);
   if (!record) return refuse(invalidPair);
   const storedClientTokenHash = Buffer.from(record.clientTokenHash, 'hex');
@@ -106,5 +122,10 @@ export async function authenticate(
   };
   if (memory.size >= maxRemembered) memory.delete(memory.keys().next().value!);
   memory.set(accessTokenHash, { clientTokenHash: storedClientTokenHash, authentication, expires: now + authenticationTtlMs, checkedAt: mark });
+  if (changes.kind === 'chains') {
+    // Once per token and TTL: the marks, so that this request too can be answered from and kept in memory.
+    const current = await selectIntegrationStateAndChainMarks(db, accessTokenHash, authentication.principal.chainIds);
+    if (current?.state === 'Enabled') return { ...authentication, chainMarks: current.chainMarks };
+  }
   return authentication;
 }

@@ -13,6 +13,7 @@ import { inactiveAccountIndexMigration } from './0009-inactive-account-index.ts'
 import { chainReferencesMigration } from './0010-chain-references.ts';
 import { outboxMigration } from './0011-outbox.ts';
 import { integrationsMigration } from './0012-integrations.ts';
+import { chainChangesMigration } from './0013-chain-changes.ts';
 
 export function migrationProvider(capabilities: Capabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export function migrationProvider(capabilities: Capabilities): MigrationProvider
     '0010-chain-references': chainReferencesMigration(capabilities),
     '0011-outbox': outboxMigration(capabilities),
     '0012-integrations': integrationsMigration(capabilities),
+    '0013-chain-changes': chainChangesMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
