@@ -147,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const settings = loadSettings(process.env, flags);
   if (name === 'migrate') {
-    const store = await connect(settings.databaseUrl);
+    const store = await connect(settings.databaseUrl, { namedStatements: false, statisticsEveryMs: 0 });
     try {
       await migrate(store);
     } finally {

@@ -26,7 +26,7 @@ const setUpPoolSize = 2;
 export async function openDatabase(url: string, serving: ConnectOptions, setUp: (store: Store) => Promise<void>): Promise<Store> {
   const separateSetUp = !isSqliteUrl(url);
   // The set-up pool lives for the migrations and seeds only: no statistics keeping on it.
-  const store = await connect(url, separateSetUp ? { poolSize: setUpPoolSize, statisticsEveryMs: 0 } : serving);
+  const store = await connect(url, separateSetUp ? { poolSize: setUpPoolSize, statisticsEveryMs: 0, namedStatements: false } : serving);
   try {
     await migrate(store);
     await setUp(store);

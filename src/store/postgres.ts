@@ -1,5 +1,6 @@
 // PostgreSQL: a pool, an optional schema of our own, chain locks as advisory locks.
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from './database.ts';
 import { keepStatistics } from './postgres-statistics.ts';
@@ -31,17 +32,21 @@ export async function openPostgres(url: string, options: ConnectOptions): Promis
   if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new StoreError('DATABASE_URL: schema must be a lowercase identifier (letters, digits, underscores)');
   }
+  const namedStatements = options.namedStatements ?? true;
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: options.poolSize ?? defaultPoolSize,
     connectionTimeoutMillis: connectTimeoutMs,
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
-    options: [...(schema ? [`-c search_path=${schema}`] : []), `-c random_page_cost=${randomPageCost}`].join(' '),
+    options: [...(schema ? [`-c search_path=${schema}`] : []), `-c random_page_cost=${randomPageCost}`, ...(namedStatements ? ['-c plan_cache_mode=force_custom_plan'] : [])].join(' '),
   });
   // A pool error (the server went away) must not crash the process; the next query reports it.
   pool.on('error', () => {});
   // The same for a client in use when the connection drops: its query fails, the process stays up.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    if (namedStatements) nameStatements(client);
+  });
   if (schema) await createSchema(pool, schema, parsed.host);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
@@ -74,6 +79,33 @@ export async function openPostgres(url: string, options: ConnectOptions): Promis
       await statistics?.stop();
       await db.destroy();
     },
+  };
+}
+
+/** Most statements a connection keeps prepared; past them, statements are parsed each time as before. */
+const maxNamedStatements = 256;
+
+/**
+ * Every statement with parameters, prepared once per connection and then executed by name: PostgreSQL
+ * parses and analyzes its text only the first time (the token check a request makes, and a page, each
+ * cost the server's backend less; measured in BENCHMARKS.md). Plans stay custom, made for each
+ * execution's values (`plan_cache_mode`): a generic plan chosen after a few executions could suit one
+ * account list and not the next. Statements without parameters (transaction control, scripts of
+ * several statements) go as they are.
+ */
+function nameStatements(client: pg.PoolClient): void {
+  const names = new Map<string, string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || rest.length > 0) return query(text, values, ...rest);
+    let name = names.get(text);
+    if (name === undefined) {
+      if (names.size >= maxNamedStatements) return query(text, values);
+      // Named by the text's hash: the same text, the same statement, on every connection.
+      name = `lc_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+      names.set(text, name);
+    }
+    return query({ name, text, values });
   };
 }
 

@@ -62,6 +62,11 @@ export interface ConnectOptions {
    * (postgres-statistics.ts); 0 turns the check off. Default 10 seconds.
    */
   readonly statisticsEveryMs?: number;
+  /**
+   * PostgreSQL: statements with parameters prepared once per connection and executed by name (default
+   * on). Off for the pool that migrates, whose statements would outlive the tables they were planned on.
+   */
+  readonly namedStatements?: boolean;
   /** SQLite: refuse to open a file another process serves (and hold it until close). For the server, not for tools. */
   readonly exclusive?: boolean;
   /** SQLite: reader threads for the statements of read-only requests (a file only; 0 or unset: none). */
