@@ -22,10 +22,13 @@ RUN echo '{"name":"loyalty-connector-image","private":true}' > package.json \
 FROM node:20-bookworm-slim
 # A container listens on every interface, so the control plane (it can wipe every chain) is off unless
 # turned on together with a token: docker run -e CONTROL_API=on -e ADMIN_TOKEN=$(openssl rand -hex 32) …
+# V8's young generation capped at 3 x 4 MB instead of up to 3 x 16: 30-40 MB less memory under load,
+# no measurable cost in requests/s (BENCHMARKS.md).
 ENV HOST=0.0.0.0 \
     PORT=8080 \
     DATABASE_URL=/data/loyalty.db \
-    CONTROL_API=off
+    CONTROL_API=off \
+    NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 RUN mkdir -p /data && chown node:node /data

@@ -22,6 +22,8 @@ import { seed } from './seed.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const base = '/api/connector/v1';
+/** The V8 flags `npm start` and the container run the server with (package.json, Dockerfile). */
+const serverNodeFlags = '--max-semi-space-size=4';
 
 /** The published demo token pair of the gross enterprise (test/helpers/tenancy.ts `gross`). */
 const gross = {
@@ -553,7 +555,9 @@ async function main(): Promise<void> {
   let servers: ServerProcess[] = [];
   const results: ScenarioResult[] = [];
   try {
-    const execArgv = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve('data/profiles')}`] : [];
+    // The server's V8 flags as `npm start` and the container set them; BENCH_NODE_FLAGS='' measures V8's own defaults.
+    const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? serverNodeFlags).split(' ').filter(Boolean);
+    const execArgv = [...nodeFlags, ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve('data/profiles')}`] : [])];
     const appEnv = values.readers === undefined ? process.env : { ...process.env, SQLITE_READERS: values.readers };
     const [app, baseline] = await Promise.all([
       startServer(['app', database, ...(values['answer-cache'] ? [values['answer-cache']] : [])], execArgv, appEnv),

@@ -57,6 +57,15 @@ describe('the Dockerfile', () => {
     expect(JSON.parse(entrypoint.args)).toEqual(['node', '/app/node_modules/loyalty-connector/bin/loyalty-connector.js']);
   });
 
+  it('runs the server with the V8 flags of npm start and of the benchmark', () => {
+    const env = final.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
+    const flags = /NODE_OPTIONS=(\S+)/.exec(env)?.[1];
+    expect(flags).toBe('--max-semi-space-size=4');
+    const start = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string;
+    expect(start).toMatch(/^node --max-semi-space-size=4 --import tsx src\/main\.ts serve$/);
+    expect(readFileSync('bench/run.ts', 'utf8')).toContain(`const serverNodeFlags = '${flags}';`);
+  });
+
   it('listens on every interface of the container on the exposed port, and checks its health', () => {
     const env = final.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
     expect(env).toMatch(/HOST=0\.0\.0\.0/);

@@ -1,0 +1,11 @@
+const m = () => { const u = process.memoryUsage(); return `rss ${(u.rss/1048576).toFixed(0)} heapUsed ${(u.heapUsed/1048576).toFixed(0)} heapTotal ${(u.heapTotal/1048576).toFixed(0)} ext ${(u.external/1048576).toFixed(0)} ab ${(u.arrayBuffers/1048576).toFixed(0)}`; };
+console.log('start', m());
+await import('fastify'); console.log('fastify', m());
+const { buildApp, openStore } = await import('../dist/app.js');
+const { loadSettings } = await import('../dist/settings.js');
+console.log('dist loaded', m());
+const settings = loadSettings({ DATABASE_URL: process.argv[2] ?? ':memory:', RATE_LIMIT: 'off', LOG_LEVEL: 'warn', DEMO_DATA: 'off', CONTROL_API: 'off' });
+const store = await openStore(settings); console.log('store', m());
+const app = buildApp(settings, { store }); await app.ready(); console.log('ready', m());
+globalThis.gc?.(); console.log('after gc', m());
+await app.close();
