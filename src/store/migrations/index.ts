@@ -14,6 +14,7 @@ import { chainReferencesMigration } from './0010-chain-references.ts';
 import { outboxMigration } from './0011-outbox.ts';
 import { integrationsMigration } from './0012-integrations.ts';
 import { chainChangesMigration } from './0013-chain-changes.ts';
+import { membershipReferencesMigration } from './0014-membership-references.ts';
 
 export function migrationProvider(capabilities: Capabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ export function migrationProvider(capabilities: Capabilities): MigrationProvider
     '0011-outbox': outboxMigration(capabilities),
     '0012-integrations': integrationsMigration(capabilities),
     '0013-chain-changes': chainChangesMigration(capabilities),
+    '0014-membership-references': membershipReferencesMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
