@@ -99,7 +99,7 @@ for (const c of cases) {
   const page = { count: 100, ...(c.beforeSeq !== undefined ? { beforeSeq: c.beforeSeq } : {}) };
   const query = pages.listLoyaltyMembershipsQuery(db as Kysely<Database>, c.filter, page);
   // What the server runs for a getAll page, its JSON included.
-  const measured = await time(() => pages.listLoyaltyMembershipsJson(db, c.filter, page, { profile: 'null', ofRecord: (record) => JSON.stringify(record) }));
+  const measured = await time(() => pages.loyaltyMembershipsPageJson(db, c.filter, page, { profile: 'null', ofRecord: (record) => JSON.stringify(record) }));
   // SQLite's plan is of the statement the request thread runs, its JSON included (a reader thread's
   // joins the rows in SQLite instead).
   const planned = postgres ? query : pages.sqlitePageJsonQuery(query, 'null', false);

@@ -12,10 +12,9 @@ import * as store from '../store/loyalty-memberships.ts';
 import type { LoyaltyMembershipChanges, LoyaltyMembershipRecord } from '../store/loyalty-memberships.ts';
 import { listLoyaltyMembershipsJson, type LoyaltyMembershipFilter, type LoyaltyMembershipJsonWriter } from '../store/loyalty-membership-pages.ts';
 import { selectLoyaltyTiersByIds } from '../store/loyalty-tiers.ts';
-import { recordSeq } from '../store/pages.ts';
 import type { OperationContext } from './context.ts';
 import { invalidParameter, ruleViolation } from './errors.ts';
-import { cursorOf, pageRequest } from './pages.ts';
+import { cursorOf, cursorPageRequest, unknownCursor } from './pages.ts';
 import { chainForWrite, chainsForRead, normalizeIds, activeById, firstMissing } from './scope.ts';
 import { parseInstant, toStoredTime, toTimeRange, toWireTime } from './time.ts';
 
@@ -118,9 +117,9 @@ export async function getAllLoyaltyMemberships(
     created: request.CreatedUtc ? toTimeRange('CreatedUtc', request.CreatedUtc) : undefined,
     updated: request.UpdatedUtc ? toTimeRange('UpdatedUtc', request.UpdatedUtc) : undefined,
   };
-  const page = await pageRequest(request.Limitation, (id) => recordSeq(db, 'loyalty_memberships', chainIds, id));
   // The page arrives as JSON text, sent as it is (one pass from rows to the wire).
-  const json = await listLoyaltyMembershipsJson(db, filter, page, membershipJson);
+  const json = await listLoyaltyMembershipsJson(db, filter, cursorPageRequest(request.Limitation), membershipJson);
+  if (json === 'unknown cursor') throw unknownCursor();
   return JsonText.of(['{"LoyaltyMemberships":[', json.items, `],"Cursor":${JSON.stringify(json.lastId)}}`], json.count);
 }
 

@@ -17,7 +17,7 @@ import {
 import { programIdsOfChains } from './loyalty-programs.ts';
 import { loyaltyMembershipJson } from './loyalty-membership-json.ts';
 import { runsOnReaderThreads } from './sqlite-readers.ts';
-import { matchesNothing, type PageRequest, type StoredRange } from './pages.ts';
+import { matchesNothing, recordSeq, type CursorPageRequest, type PageRequest, type StoredRange } from './pages.ts';
 
 export interface LoyaltyMembershipFilter {
   readonly chainIds: readonly string[];
@@ -133,6 +133,11 @@ function residualConditions(postgres: boolean, filter: LoyaltyMembershipFilter, 
     if (range && !used.has(name)) conditions.push(sql`${sql.raw(column)} >= ${range.from} and ${sql.raw(column)} < ${range.to}`);
   }
   if (page.beforeSeq !== undefined) conditions.push(sql`seq < ${page.beforeSeq}`);
+  if (page.beforeRecord !== undefined) {
+    const { id, chainIds } = page.beforeRecord;
+    // An initplan: evaluated once, then a bound of the index range like a literal.
+    conditions.push(sql`seq < (select seq from loyalty_memberships where id = ${id} and ${inIdList(postgres, 'chain_id', chainIds)})`);
+  }
   return conditions;
 }
 
@@ -273,21 +278,45 @@ export interface LoyaltyMembershipJsonWriter {
 }
 
 /**
- * A getAll page of memberships as the wire's JSON. On SQLite the database writes it: each row its
- * LoyaltyMembership text (see `loyaltyMembershipJson`), the page one text, so no row becomes an
- * object in the process. On PostgreSQL, whose JSON functions cost its backend more than `ofRecord`
- * costs the server (50 accounts at 1M: 3.2–6.8 ms against 2.1–2.8 ms) on the same cores, the rows are
- * written here.
+ * A getAll page of memberships as the wire's JSON, or 'unknown cursor' when the cursor is no record the
+ * filter's chains hold. On SQLite the database writes it: each row its LoyaltyMembership text (see
+ * `loyaltyMembershipJson`), the page one text, so no row becomes an object in the process. On
+ * PostgreSQL, whose JSON functions cost its backend more than `ofRecord` costs the server (50 accounts at
+ * 1M: 3.2–6.8 ms against 2.1–2.8 ms) on the same cores, the rows are written here, and the cursor's
+ * `seq` is looked up inside the page's statement; only an empty page asks whether the cursor exists.
  */
 export async function listLoyaltyMembershipsJson(
+  db: Kysely<Database>, filter: LoyaltyMembershipFilter, request: CursorPageRequest, writer: LoyaltyMembershipJsonWriter,
+): Promise<LoyaltyMembershipPageJson | 'unknown cursor'> {
+  const postgres = isPostgres(db);
+  const cursorId = request.cursorId;
+  const knownCursor = async () => cursorId === undefined || await recordSeq(db, 'loyalty_memberships', filter.chainIds, cursorId) !== undefined;
+  let page: PageRequest = { count: request.count };
+  if (cursorId !== undefined) {
+    if (postgres) {
+      page = { count: request.count, beforeRecord: { id: cursorId, chainIds: filter.chainIds } };
+    } else {
+      const beforeSeq = await recordSeq(db, 'loyalty_memberships', filter.chainIds, cursorId);
+      if (beforeSeq === undefined) return 'unknown cursor';
+      page = { count: request.count, beforeSeq };
+    }
+  }
+  const found = await loyaltyMembershipsPageJson(db, filter, page, writer);
+  if (found.count === 0 && postgres && !await knownCursor()) return 'unknown cursor';
+  return found;
+}
+
+/** A page whose cursor is resolved (or folded into its statement). Exported for bench/explain.ts. */
+export async function loyaltyMembershipsPageJson(
   db: Kysely<Database>, filter: LoyaltyMembershipFilter, page: PageRequest, writer: LoyaltyMembershipJsonWriter,
 ): Promise<LoyaltyMembershipPageJson> {
+  const postgres = isPostgres(db);
   const empty = { items: '', count: 0, lastId: null };
   if (nothingMatches(filter)) return empty;
   const narrowed = await withProgramsInChains(db, filter);
   if (nothingMatches(narrowed)) return empty;
   const query = listLoyaltyMembershipsQuery(db, narrowed, page);
-  if (isPostgres(db)) {
+  if (postgres) {
     const rows = await records(db, query);
     return { items: rows.map(writer.ofRecord).join(','), count: rows.length, lastId: rows.at(-1)?.id ?? null };
   }

@@ -8,6 +8,17 @@ export interface PageRequest {
   readonly count: number;
   /** The `seq` of the cursor record; the page holds only older records. */
   readonly beforeSeq?: number;
+  /**
+   * The cursor record itself, its `seq` looked up inside the page's own statement (PostgreSQL: one
+   * round trip fewer). Set instead of `beforeSeq`; an unknown record gives an empty page.
+   */
+  readonly beforeRecord?: { readonly id: string; readonly chainIds: readonly string[] };
+}
+
+/** A page as a client asks for it: the cursor still an id. */
+export interface CursorPageRequest {
+  readonly count: number;
+  readonly cursorId?: string;
 }
 
 /** A time filter in stored form: `from` inclusive, `to` exclusive. */

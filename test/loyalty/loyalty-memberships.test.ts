@@ -825,6 +825,27 @@ describe.each([...dialects, sqliteReaderThreads])('loyaltyMemberships ($name)', 
       expectError(await getAll(gross, { Limitation: { Count: 0 } }), 400, 'Limitation.Count');
       expectError(await getAll(gross, { Limitation: { Count: 1001 } }), 400, 'Limitation.Count');
       expectError(await getAll(gross, { Limitation: { Count: 10, Cursor: unknownId } }), 400, 'Cursor');
+      // Also where the filter matches nothing, and on a page that would be empty anyway.
+      expectError(await getAll(gross, { LoyaltyMembershipIds: [], Limitation: { Count: 10, Cursor: unknownId } }), 400, 'Cursor');
+      expectError(await getAll(gross, { LoyaltyProgramIds: [unknownId], Limitation: { Count: 10, Cursor: unknownId } }), 400, 'Cursor');
+    });
+
+    it('a Cursor on the oldest membership of a filter answers an empty last page, not a 400', async () => {
+      const programId = await newProgram();
+      const [older, newer] = await added([
+        { AccountId: await newCustomer(), LoyaltyProgramId: programId, Points: 1 },
+        { AccountId: await newCustomer(), LoyaltyProgramId: programId, Points: 2 },
+      ]);
+      const first = await getAll(gross, { LoyaltyProgramIds: [programId], Limitation: { Count: 1 } });
+      expectJsonAnswer(first, 200);
+      expect(first.body.LoyaltyMemberships.map((m: { Id: string }) => m.Id)).toEqual([newer!.Id]);
+      expect(first.body.Cursor).toBe(newer!.Id);
+      const second = await getAll(gross, { LoyaltyProgramIds: [programId], Limitation: { Count: 1, Cursor: first.body.Cursor.toUpperCase() } });
+      expectJsonAnswer(second, 200);
+      expect(second.body).toEqual({ LoyaltyMemberships: [older], Cursor: older!.Id });
+      const last = await getAll(gross, { LoyaltyProgramIds: [programId], Limitation: { Count: 1, Cursor: older!.Id } });
+      expectJsonAnswer(last, 200);
+      expect(last.body).toEqual({ LoyaltyMemberships: [], Cursor: null });
     });
 
     it('an empty page answers 204 under Prefer: return=minimal', async () => {
