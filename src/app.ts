@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './store/database.ts';
 import type { Settings } from './settings.ts';
 import { openDatabase, type Store } from './store/connect.ts';
+import { listChains } from './store/snapshots.ts';
 import type { ChangeTracking } from './store/store.ts';
 import { StorageHealth } from './store/storage-failure.ts';
 import { clientErrorAnswer, frameworkErrorAnswer, registerErrorHandling } from './http/errors.ts';
@@ -187,14 +188,21 @@ export async function openStore(settings: Settings, extraSeeds: readonly Tenancy
     const [source, seed] = settings.tenantsFile
       ? [settings.tenantsFile, await readTenancySeed(settings.tenantsFile)]
       : [demoTenancySource, demoTenancy()];
-    const application = { applyAccounts: applyAccountsSeed, lock: (trx: Kysely<Database>) => setUp.lockChains(trx, ['tenancy-seed']) };
+    // One seed at a time, then every chain, in order, as any writer of chains takes them: a seed's
+    // account writes move its chains' change marks (PostgreSQL), and rows of those taken in another
+    // order than a request's locks could deadlock with that request.
+    const lockForSeed = async (trx: Kysely<Database>) => {
+      await setUp.lockChains(trx, ['tenancy-seed']);
+      await setUp.lockChains(trx, (await listChains(trx)).map((chain) => chain.id));
+    };
+    const application = { applyAccounts: applyAccountsSeed, lock: lockForSeed };
     await applyTenancySeed(setUp.db, source, seed, new Date(), application);
     for (const [index, extra] of extraSeeds.entries()) {
       await applyTenancySeed(setUp.db, `seed ${index}`, extra, new Date(), application);
     }
     if (settings.demoData && !settings.tenantsFile) {
       await setUp.db.transaction().execute(async (trx) => {
-        await setUp.lockChains(trx, ['tenancy-seed']);
+        await lockForSeed(trx);
         await applyDemoLoyaltyRecords(trx, new Date());
       });
     }

@@ -84,20 +84,30 @@ export async function openPostgres(url: string, options: ConnectOptions): Promis
 
 /** Most statements a connection keeps prepared; past them, statements are parsed each time as before. */
 const maxNamedStatements = 256;
+/**
+ * Statements with more parameters are not named: their text changes with a list's length (Kysely's
+ * `in (…)`), and one with 1000 parameters holds ~150 KB of plan in the backend.
+ */
+const maxNamedParameters = 32;
+
+/** A prepared statement whose tables changed shape since (another instance's migration): parse again. */
+const isStalePlan = (error: unknown) => (error as { code?: string }).code === '0A000' && /cached plan/.test(String((error as Error).message));
 
 /**
- * Every statement with parameters, prepared once per connection and then executed by name: PostgreSQL
- * parses and analyzes its text only the first time (the token check a request makes, and a page, each
- * cost the server's backend less; measured in BENCHMARKS.md). Plans stay custom, made for each
- * execution's values (`plan_cache_mode`): a generic plan chosen after a few executions could suit one
- * account list and not the next. Statements without parameters (transaction control, scripts of
+ * Every statement with a few parameters, prepared once per connection and then executed by name:
+ * PostgreSQL parses and analyzes its text only the first time (the token check a request makes, and a
+ * page, each cost the server's backend less; measured in BENCHMARKS.md). Plans stay custom, made for
+ * each execution's values (`plan_cache_mode`): a generic plan chosen after a few executions could suit
+ * one account list and not the next. Statements without parameters (transaction control, scripts of
  * several statements) go as they are.
  */
 function nameStatements(client: pg.PoolClient): void {
   const names = new Map<string, string>();
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const unnamed = new Set<string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
-    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || rest.length > 0) return query(text, values, ...rest);
+    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || values.length > maxNamedParameters
+      || rest.length > 0 || unnamed.has(text)) return query(text, values, ...rest);
     let name = names.get(text);
     if (name === undefined) {
       if (names.size >= maxNamedStatements) return query(text, values);
@@ -105,7 +115,13 @@ function nameStatements(client: pg.PoolClient): void {
       name = `lc_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
       names.set(text, name);
     }
-    return query({ name, text, values });
+    return query({ name, text, values }).catch((error: unknown) => {
+      if (!isStalePlan(error)) throw error;
+      // This text goes unnamed on this connection from now on (a new connection prepares it afresh).
+      names.delete(text);
+      unnamed.add(text);
+      return query(text, values);
+    });
   };
 }
 

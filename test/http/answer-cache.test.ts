@@ -240,6 +240,18 @@ describe.each(dialects.filter((dialect) => dialect.name === 'postgres'))('answer
       expectJsonAnswer(await one.call('loyaltyPrograms/getAll', body), 200);
       expectJsonAnswer(await one.call('loyaltyPrograms/getAll', body), 200);
       expect(one.app.answerCache.statistics().hits).toBe(before + 2);
+
+      // TRUNCATE names no rows, and still moves the marks.
+      const everything = { ...gross, Limitation: { Count: 10 } };
+      expectJsonAnswer(await one.call('loyaltyPrograms/add', { ...gross, LoyaltyPrograms: [{ Name: 'Kept', Code: 'SHARED-3' }] }), 200);
+      for (let round = 0; round < 3; round++) expect((await one.call('loyaltyPrograms/getAll', everything)).body.LoyaltyPrograms).toHaveLength(1);
+      const hitsBeforeTruncate = one.app.answerCache.statistics().hits;
+      expect((await one.call('loyaltyPrograms/getAll', everything)).body.LoyaltyPrograms).toHaveLength(1);
+      expect(one.app.answerCache.statistics().hits).toBe(hitsBeforeTruncate + 1);
+      await psql.query(`truncate "${schema}".loyalty_memberships, "${schema}".loyalty_tiers, "${schema}".loyalty_programs`);
+      const truncated = await one.call('loyaltyPrograms/getAll', everything);
+      expectJsonAnswer(truncated, 200);
+      expect(truncated.body.LoyaltyPrograms).toEqual([]);
     } finally {
       await psql.end();
       await two.close();

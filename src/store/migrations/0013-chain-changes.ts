@@ -6,6 +6,9 @@
 // always changes its marks, so no instance answers from memory what another has since changed.
 //
 // A mark is drawn from a sequence, never a counter: values never repeat, whatever is rolled back.
+// What no trigger sees: writes in a session whose triggers are off (`session_replication_role =
+// replica`, `pg_restore --disable-triggers`, `ALTER TABLE … DISABLE TRIGGER`) and changes to
+// `chain_changes` itself; after such work, restart the instances or run them with ANSWER_CACHE=off.
 // Writers of one chain already take turns (the chain's advisory lock), so the row's lock costs them no
 // waiting. SQLite needs none of this: one file, and `data_version` tells of any other writer.
 import { sql, type Kysely, type Migration } from 'kysely';
@@ -43,8 +46,20 @@ export function chainChangesMigration(capabilities: Capabilities): Migration {
           end if;
           return null;
         end $$`).execute(db);
-      // A trigger with transition tables fires on one event only: three per table.
+      // TRUNCATE names no rows: it moves every chain's mark.
+      await sql.raw(`
+        create function note_truncation() returns trigger language plpgsql
+        set search_path from current as $$
+        begin
+          insert into chain_changes (chain_id, mark)
+            select id, nextval('chain_change_marks') from chains order by id
+            on conflict (chain_id) do update set mark = excluded.mark;
+          return null;
+        end $$`).execute(db);
+      // A trigger with transition tables fires on one event only: three per table, and one for TRUNCATE.
       for (const table of chainDataTables) {
+        await sql.raw(`create trigger ${table}_note_truncation after truncate on ${table}
+          for each statement execute function note_truncation()`).execute(db);
         await sql.raw(`create trigger ${table}_note_inserts after insert on ${table} referencing new table as new_rows
           for each statement execute function note_chain_changes()`).execute(db);
         await sql.raw(`create trigger ${table}_note_updates after update on ${table} referencing old table as old_rows new table as new_rows
