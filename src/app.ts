@@ -6,7 +6,6 @@ import type { Database } from './store/database.ts';
 import type { Settings } from './settings.ts';
 import { openDatabase, type Store } from './store/connect.ts';
 import { listChains } from './store/snapshots.ts';
-import type { ChangeTracking } from './store/store.ts';
 import { StorageHealth } from './store/storage-failure.ts';
 import { clientErrorAnswer, frameworkErrorAnswer, registerErrorHandling } from './http/errors.ts';
 import { registerJsonBodies } from './http/json.ts';
@@ -130,7 +129,7 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   // transaction, handler, serialization (the route itself, http/routes.ts).
   app.register(async (api) => {
     // Token lookups are reads: on SQLite's reader threads they do not wait behind an open write.
-    api.addHook('preValidation', authenticationHook(store.readDb, changeTrackingOf(store)));
+    api.addHook('preValidation', authenticationHook(store.readDb, store.changes));
     if (rateWindows) api.addHook('preValidation', rateLimitHook(rateWindows));
     if (faults) api.addHook('preValidation', faultInjectionHook(faults));
     if (answers) registerAnswerCache(api, answers);
@@ -161,14 +160,9 @@ export function buildApp(settings: Settings, dependencies: AppDependencies): Fas
   return app;
 }
 
-function changeTrackingOf(store: Store): ChangeTracking {
-  return store.changeTracking === 'database' ? { kind: 'database', mark: () => store.changeMark() } : { kind: store.changeTracking };
-}
-
-/** A cache only where the store can tell it about every write (see http/answer-cache.ts), and only if wanted. */
+/** A cache only if wanted; it learns of writes as the store tells them (see http/answer-cache.ts). */
 function answerCacheFor(settings: Settings, store: Store): AnswerCache | undefined {
-  if (settings.answerCacheBytes === 0 || store.changeTracking === 'none') return undefined;
-  return new AnswerCache(settings.answerCacheBytes, changeTrackingOf(store));
+  return settings.answerCacheBytes === 0 ? undefined : new AnswerCache(settings.answerCacheBytes, store.changes);
 }
 
 /** Redis when REDIS_URL is set; otherwise as shared as the database (PostgreSQL) or this process (SQLite). */

@@ -290,6 +290,8 @@ export async function listLoyaltyMembershipsJson(
 ): Promise<LoyaltyMembershipPageJson | 'unknown cursor'> {
   const postgres = isPostgres(db);
   const cursorId = request.cursorId;
+  // SQLite resolves the cursor first: no round trip to save, and the folded form ran slower there
+  // (117 µs against 88 µs for a 100-row page of the grown 1M file).
   const knownCursor = async () => cursorId === undefined || await recordSeq(db, 'loyalty_memberships', filter.chainIds, cursorId) !== undefined;
   let page: PageRequest = { count: request.count };
   if (cursorId !== undefined) {

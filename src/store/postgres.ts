@@ -70,8 +70,7 @@ export async function openPostgres(url: string, options: ConnectOptions): Promis
       }
     },
     rateWindows: (setting) => postgresRateWindows(db, setting),
-    changeTracking: 'chains',
-    changeMark: () => undefined,
+    changes: { kind: 'chains' },
     ping: async () => {
       await sql`select 1`.execute(db);
     },

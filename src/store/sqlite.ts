@@ -98,8 +98,7 @@ export function openSqlite(url: string, options: ConnectOptions = {}): Store {
     db,
     readDb: readers ? readers.kysely() : db,
     capabilities: { sequenceColumn: 'sqlite' },
-    changeTracking: 'database',
-    changeMark: () => (database.inTransaction ? undefined : `${dataVersion.get() as number}:${totalChanges.get() as number}`),
+    changes: { kind: 'database', mark: () => (database.inTransaction ? undefined : `${dataVersion.get() as number}:${totalChanges.get() as number}`) },
     description: filename === ':memory:' ? 'SQLite in memory' : `SQLite at ${filename}`,
     // One connection, one writer: Kysely runs SQLite transactions one at a time already.
     lockChains: async () => {},

@@ -30,18 +30,15 @@ export interface Store {
   /** Request-limit windows as shared as this database is: per process on SQLite, per database on PostgreSQL. */
   rateWindows(setting: RateWindowSetting): RateWindows;
   /**
-   * Changes whenever anything may have been written since it was last read: by this instance or by
-   * any other writer of the database. `undefined` when the store cannot tell cheaply (PostgreSQL,
-   * shared by instances), and then nothing is answered from memory; SQLite cannot tell either while a
-   * transaction of its own is open.
+   * How a reader learns that something was written, for the answer cache and the remembered tokens:
+   * - `database` (SQLite): one mark that changes whenever anything may have been written since it was
+   *   last read, by this instance or any other writer of the file; `undefined` while a transaction of
+   *   its own is open.
+   * - `chains` (PostgreSQL, shared by instances): per request, the marks of the caller's chains, which
+   *   the database moves in every writer's transaction (migration 0013) and authentication reads with
+   *   the token's state.
    */
-  changeMark(): string | undefined;
-  /**
-   * How a reader learns that something was written: `database`, the change mark above (SQLite);
-   * `chains`, per request, the marks of the caller's chains, which the database moves in every writer's
-   * transaction (PostgreSQL, migration 0013) and authentication reads with the token's state.
-   */
-  readonly changeTracking: ChangeTracking['kind'];
+  readonly changes: ChangeTracking;
   /** Whether the database answers (for /health/ready). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -49,8 +46,7 @@ export interface Store {
 
 export type ChangeTracking =
   | { readonly kind: 'database'; mark(): string | undefined }
-  | { readonly kind: 'chains' }
-  | { readonly kind: 'none' };
+  | { readonly kind: 'chains' };
 
 export interface ConnectOptions {
   /** PostgreSQL pool size. */

@@ -63,23 +63,23 @@ export function forgetAuthentications(db: Kysely<Database>): void {
 }
 
 /**
- * Whether a remembered token's integration is still enabled: nothing written since, or its state says
- * so; `false`, or the chains' marks read with the state (PostgreSQL), or `true`.
+ * A remembered token whose integration is still enabled (nothing written since, or its state says so),
+ * with its chains' marks where they are read (PostgreSQL); `undefined` when it is not.
  */
-async function stillEnabled(db: Kysely<Database>, principal: Principal, known: Remembered, changes: ChangeTracking): Promise<boolean | string> {
+async function stillEnabled(db: Kysely<Database>, principal: Principal, known: Remembered, changes: ChangeTracking): Promise<{ readonly chainMarks?: string } | undefined> {
   if (changes.kind === 'chains') {
     const current = await selectIntegrationStateAndChainMarks(db, principal.accessTokenHash, principal.chainIds);
-    return current?.state === 'Enabled' && current.chainMarks;
+    return current?.state === 'Enabled' ? { chainMarks: current.chainMarks } : undefined;
   }
-  const mark = changes.kind === 'database' ? changes.mark() : undefined;
-  if (mark !== undefined && mark === known.checkedAt) return true;
-  if ((await selectIntegrationState(db, principal.accessTokenHash)) !== 'Enabled') return false;
+  const mark = changes.mark();
+  if (mark !== undefined && mark === known.checkedAt) return {};
+  if ((await selectIntegrationState(db, principal.accessTokenHash)) !== 'Enabled') return undefined;
   known.checkedAt = mark;
-  return true;
+  return {};
 }
 
 export async function authenticate(
-  db: Kysely<Database>, clientToken: string, accessToken: string, changes: ChangeTracking = { kind: 'none' },
+  db: Kysely<Database>, clientToken: string, accessToken: string, changes: ChangeTracking,
 ): Promise<Authentication> {
   const accessTokenHash = hashToken(accessToken);
   const clientTokenHash = createHash('sha256').update(clientToken, 'utf8').digest();
@@ -89,8 +89,7 @@ export async function authenticate(
   if (known) {
     if (known.expires > now && timingSafeEqual(clientTokenHash, known.clientTokenHash) && known.authentication.ok) {
       const enabled = await stillEnabled(db, known.authentication.principal, known, changes);
-      if (typeof enabled === 'string') return { ...known.authentication, chainMarks: enabled };
-      if (enabled) return known.authentication;
+      if (enabled) return enabled.chainMarks === undefined ? known.authentication : { ...known.authentication, chainMarks: enabled.chainMarks };
     }
     // Expired, or another client token: ask the database (which gives the refusal its reason).
     memory.delete(accessTokenHash);
